@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// A metric definition is SageMaker's `{"Name", "Regex"}` pair: the value of a sample is capture
+// group 1 of the first match of `Regex` in a line. `definition_set` holds a validated, ordered list
+// of them; its order is the order samples are emitted in for one line.
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config.hpp"
+#include "error.hpp"
+#include "detail/pcre2_code.hpp"
+
+LOGMETRICS_BEGIN_NAMESPACE
+
+/// How a captured value is typed. SageMaker values are all doubles; `integer` is for counters
+/// (steps, epochs, tokens) that must survive beyond 2^53 and print without a fraction.
+enum class value_type : std::uint8_t { real, integer };
+
+/// One metric definition, as SageMaker takes it.
+struct metric_definition {
+    std::string name;                    ///< the metric's name (SageMaker: 1-255 characters)
+    std::string regex;                   ///< PCRE pattern with at least one capture group (1-500 characters)
+    value_type type = value_type::real;  ///< logmetrics extension, key "Type" in JSON
+};
+
+/// Anything with a `name` and a `regex` readable as strings can be a definition: a user's own
+/// config struct does not need converting by hand.
+template <class D>
+concept definition_like = requires(const D& d) {
+    { std::string_view(d.name) };
+    { std::string_view(d.regex) };
+};
+
+/// SageMaker's limits on a training job's metric definitions. `sagemaker()` is the default;
+/// `unlimited()` lifts all three (for local use with more or longer definitions).
+struct definition_limits {
+    std::size_t max_definitions = 40;
+    std::size_t max_name_length = 255;
+    std::size_t max_regex_length = 500;
+
+    static constexpr definition_limits sagemaker() noexcept { return {}; }
+    static constexpr definition_limits unlimited() noexcept {
+        return {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    }
+};
+
+/// One thing wrong with one definition.
+struct definition_problem {
+    std::size_t index;     ///< position in the list, 0-based
+    std::string name;      ///< the definition's name as given (may be empty)
+    std::string message;   ///< what is wrong
+};
+
+/// Thrown when definitions are refused; lists every problem found, not just the first.
+class definition_error : public error {
+public:
+    explicit definition_error(std::vector<definition_problem> problems)
+        : error(errc::invalid_definition, describe(problems)), problems_(std::move(problems)) {}
+
+    const std::vector<definition_problem>& problems() const noexcept { return problems_; }
+
+private:
+    static std::string describe(const std::vector<definition_problem>& problems) {
+        std::string text;
+        for (const auto& p : problems) {
+            if (!text.empty()) text += "; ";
+            text += "MetricDefinitions[" + std::to_string(p.index) + "]";
+            if (!p.name.empty()) text += " \"" + p.name + "\"";
+            text += ": " + p.message;
+        }
+        return text;
+    }
+
+    std::vector<definition_problem> problems_;
+};
+
+/// Everything wrong with a list of definitions, in list order; empty when all are valid.
+/// Checks: non-empty Name and Regex, the three limits, the regex compiles (PCRE2, with the
+/// offset of the error), and it has a capture group.
+inline std::vector<definition_problem> find_problems(const std::vector<metric_definition>& definitions,
+                                                     const definition_limits& limits = {}) {
+    std::vector<definition_problem> problems;
+    if (definitions.size() > limits.max_definitions) {
+        problems.push_back({limits.max_definitions, definitions[limits.max_definitions].name,
+                            "more than " + std::to_string(limits.max_definitions) + " definitions (" +
+                                std::to_string(definitions.size()) +
+                                " given): SageMaker's limit, which unlimited limits lift"});
+    }
+    for (std::size_t i = 0; i < definitions.size(); ++i) {
+        const auto& d = definitions[i];
+        auto refuse = [&](std::string message) { problems.push_back({i, d.name, std::move(message)}); };
+        if (d.name.empty()) refuse("Name is empty");
+        if (d.name.size() > limits.max_name_length) {
+            refuse("Name is " + std::to_string(d.name.size()) + " characters, over the limit of " +
+                   std::to_string(limits.max_name_length));
+        }
+        if (d.regex.empty()) {
+            refuse("Regex is empty");
+            continue;
+        }
+        if (d.regex.size() > limits.max_regex_length) {
+            refuse("Regex is " + std::to_string(d.regex.size()) + " characters, over the limit of " +
+                   std::to_string(limits.max_regex_length));
+        }
+        auto compiled = detail::pcre2_code::compile(d.regex);
+        if (!compiled.ok()) {
+            refuse("Regex does not compile at offset " + std::to_string(compiled.error_offset()) + ": " +
+                   compiled.error_message());
+        } else if (compiled.capture_count() < 1) {
+            refuse("Regex has no capture group: the value is capture group 1, e.g. \"loss=(\\S+)\"");
+        }
+    }
+    return problems;
+}
+
+/// A validated, ordered list of definitions, and the metric (name) each one feeds.
+/// Duplicate names are allowed: each definition emits its own samples, and definitions that share
+/// a name share one metric (one step counter, one series).
+class definition_set {
+public:
+    definition_set() = default;
+
+    /// Validates every definition and throws `definition_error` listing all problems.
+    explicit definition_set(std::vector<metric_definition> definitions,
+                            definition_limits limits = definition_limits::sagemaker())
+        : definitions_(std::move(definitions)) {
+        validate(limits);
+        index_metrics();
+    }
+
+    template <definition_like D>
+    explicit definition_set(const std::vector<D>& definitions,
+                            definition_limits limits = definition_limits::sagemaker())
+        : definition_set(convert(definitions), limits) {}
+
+    std::size_t size() const noexcept { return definitions_.size(); }
+    bool empty() const noexcept { return definitions_.empty(); }
+    const metric_definition& operator[](std::size_t i) const noexcept { return definitions_[i]; }
+    auto begin() const noexcept { return definitions_.begin(); }
+    auto end() const noexcept { return definitions_.end(); }
+
+    /// The distinct metric names, in order of first appearance.
+    const std::vector<std::string>& metric_names() const noexcept { return metric_names_; }
+    /// Which metric (index into `metric_names()`) definition `i` feeds.
+    std::size_t metric_of(std::size_t i) const noexcept { return metric_of_[i]; }
+
+private:
+    template <class D>
+    static std::vector<metric_definition> convert(const std::vector<D>& in) {
+        std::vector<metric_definition> out;
+        out.reserve(in.size());
+        for (const auto& d : in) {
+            metric_definition m{std::string(std::string_view(d.name)),
+                                std::string(std::string_view(d.regex)), value_type::real};
+            if constexpr (requires { value_type(d.type); }) m.type = value_type(d.type);
+            out.push_back(std::move(m));
+        }
+        return out;
+    }
+
+    void validate(const definition_limits& limits) const {
+        auto problems = find_problems(definitions_, limits);
+        if (!problems.empty()) LOGMETRICS_THROW(definition_error(std::move(problems)));
+    }
+
+    void index_metrics() {
+        metric_of_.resize(definitions_.size());
+        for (std::size_t i = 0; i < definitions_.size(); ++i) {
+            auto it = std::find(metric_names_.begin(), metric_names_.end(), definitions_[i].name);
+            metric_of_[i] = static_cast<std::size_t>(it - metric_names_.begin());
+            if (it == metric_names_.end()) metric_names_.push_back(definitions_[i].name);
+        }
+    }
+
+    std::vector<metric_definition> definitions_;
+    std::vector<std::string> metric_names_;
+    std::vector<std::size_t> metric_of_;
+};
+
+LOGMETRICS_END_NAMESPACE

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Loading metric definitions from the JSON people already give SageMaker, as it appears in the
+// wild:
+//   - an array:                          [{"Name": "train:loss", "Regex": "loss=(\\S+)"}, ...]
+//   - an object with MetricDefinitions:  {"MetricDefinitions": [...]}
+//   - a CreateTrainingJob request:       {"AlgorithmSpecification": {"MetricDefinitions": [...]}}
+// Keys other than Name and Regex are ignored (so annotated lists load), except "Type", a
+// logmetrics extension: "float" (default) or "integer". Parsing uses nlohmann/json.
+
+#include <algorithm>
+#include <cstddef>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config.hpp"
+#include "definition.hpp"
+#include "error.hpp"
+
+LOGMETRICS_BEGIN_NAMESPACE
+
+namespace detail {
+
+inline const nlohmann::json& find_definition_array(const nlohmann::json& document) {
+    if (document.is_array()) return document;
+    if (document.is_object()) {
+        if (auto it = document.find("MetricDefinitions"); it != document.end()) {
+            if (!it->is_array()) LOGMETRICS_THROW(error(errc::invalid_json, "\"MetricDefinitions\" is not an array"));
+            return *it;
+        }
+        if (auto it = document.find("AlgorithmSpecification"); it != document.end() && it->is_object()) {
+            return find_definition_array(*it);
+        }
+    }
+    LOGMETRICS_THROW(error(errc::invalid_json,
+                           "expected an array of {\"Name\", \"Regex\"} objects, or an object with "
+                           "\"MetricDefinitions\" (possibly inside \"AlgorithmSpecification\")"));
+}
+
+}  // namespace detail
+
+/// Parses definitions from JSON text; throws `error` (invalid_json) or `definition_error`.
+inline definition_set parse_definitions(std::string_view json_text,
+                                        definition_limits limits = definition_limits::sagemaker()) {
+    nlohmann::json document;
+    try {
+        document = nlohmann::json::parse(json_text);
+    } catch (const nlohmann::json::exception& e) {
+        LOGMETRICS_THROW(error(errc::invalid_json, std::string("not valid JSON: ") + e.what()));
+    }
+    const nlohmann::json& array = detail::find_definition_array(document);
+
+    std::vector<metric_definition> definitions(array.size());
+    std::vector<definition_problem> problems;
+    std::vector<bool> malformed(array.size(), false);
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        const nlohmann::json& item = array[i];
+        metric_definition& definition = definitions[i];
+        auto refuse = [&](std::string message) {
+            problems.push_back({i, definition.name, std::move(message)});
+            malformed[i] = true;
+        };
+        if (!item.is_object()) {
+            refuse(std::string("is a JSON ") + item.type_name() + ", not an object");
+            continue;
+        }
+        auto read_string = [&](const char* key, std::string& out) {
+            auto it = item.find(key);
+            if (it == item.end()) {
+                refuse(std::string("has no \"") + key + "\"");
+            } else if (!it->is_string()) {
+                refuse(std::string("\"") + key + "\" is a JSON " + it->type_name() + ", not a string");
+            } else {
+                out = it->get<std::string>();
+            }
+        };
+        read_string("Name", definition.name);
+        read_string("Regex", definition.regex);
+        if (auto it = item.find("Type"); it != item.end()) {
+            if (*it == "integer") definition.type = value_type::integer;
+            else if (*it != "float" && *it != "real") refuse("\"Type\" must be \"float\" or \"integer\"");
+        }
+    }
+    if (!problems.empty()) {
+        // Also report what the checks find in the well-formed definitions, in list order.
+        for (auto& p : find_problems(definitions, limits)) {
+            if (p.index >= malformed.size() || !malformed[p.index]) problems.push_back(std::move(p));
+        }
+        std::stable_sort(problems.begin(), problems.end(),
+                         [](const auto& a, const auto& b) { return a.index < b.index; });
+        LOGMETRICS_THROW(definition_error(std::move(problems)));
+    }
+    return definition_set(std::move(definitions), limits);
+}
+
+/// Reads and parses a definitions file; throws `error` (io_error, invalid_json) or `definition_error`.
+inline definition_set load_definitions(const std::string& path,
+                                       definition_limits limits = definition_limits::sagemaker()) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) LOGMETRICS_THROW(error(errc::io_error, "cannot open definitions file \"" + path + "\""));
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (file.bad()) LOGMETRICS_THROW(error(errc::io_error, "cannot read definitions file \"" + path + "\""));
+    try {
+        return parse_definitions(text.str(), limits);
+    } catch (const definition_error&) {
+        throw;
+    } catch (const error& e) {
+        LOGMETRICS_THROW(error(e.code(), path + ": " + e.message()));
+    }
+}
+
+LOGMETRICS_END_NAMESPACE

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// pcre2_engine: the portable exact engine. Each definition is a PCRE2 pattern (JIT-compiled where
+// the platform allows); a line is searched with each pattern in definition order. It is also the
+// capture stage of the Hyperscan engine, which calls `extract` only for definitions Hyperscan saw.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "../config.hpp"
+#include "../definition.hpp"
+#include "../detail/pcre2_code.hpp"
+#include "../error.hpp"
+#include "../matcher.hpp"
+
+LOGMETRICS_BEGIN_NAMESPACE
+
+class pcre2_matcher {
+public:
+    using scratch_type = detail::pcre2_scratch;
+
+    explicit pcre2_matcher(definition_set definitions) : definitions_(std::move(definitions)) {
+        codes_.reserve(definitions_.size());
+        for (std::size_t i = 0; i < definitions_.size(); ++i) {
+            codes_.push_back(detail::pcre2_code::compile(definitions_[i].regex));
+            if (!codes_.back().ok()) {  // definition_set validated it already; only memory can fail
+                LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not compile definition " +
+                                                                std::to_string(i) + ": " +
+                                                                codes_.back().error_message()));
+            }
+        }
+    }
+
+    const definition_set& definitions() const noexcept { return definitions_; }
+
+    scratch_type make_scratch() const {
+        scratch_type scratch;
+        if (!scratch.ok()) LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not allocate match data"));
+        return scratch;
+    }
+
+    /// Searches `line` with every definition, in order.
+    void match(std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
+        out.clear();
+        for (std::size_t i = 0; i < codes_.size(); ++i) extract(i, line, scratch, out);
+    }
+
+    /// Searches `line` with definition `i` alone and adds its capture, if any, to `out`.
+    void extract(std::size_t i, std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
+        std::string_view text;
+        const auto id = static_cast<std::uint32_t>(i);
+        switch (codes_[i].match(line, 0, scratch, text)) {
+            case detail::match_outcome::no_match: return;
+            case detail::match_outcome::matched: out.add(id, capture::status::matched, text); return;
+            case detail::match_outcome::group_unset: out.add(id, capture::status::group_unset); return;
+            case detail::match_outcome::error: out.add(id, capture::status::match_error); return;
+        }
+    }
+
+    /// Whether definition `i` runs JIT-compiled code.
+    bool jit(std::size_t i) const noexcept { return codes_[i].jit(); }
+    /// Whether definition `i` can match an empty string (and so matches every line).
+    bool matches_empty(std::size_t i) const noexcept { return codes_[i].matches_empty(); }
+
+private:
+    definition_set definitions_;
+    std::vector<detail::pcre2_code> codes_;
+};
+
+/// The portable engine: PCRE2 with JIT, no Hyperscan needed.
+struct pcre2_engine {
+    pcre2_matcher compile(const definition_set& definitions) const { return pcre2_matcher(definitions); }
+};
+
+static_assert(regex_matcher<pcre2_matcher>);
+static_assert(matcher_engine<pcre2_engine>);
+
+LOGMETRICS_END_NAMESPACE

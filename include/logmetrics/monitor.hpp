@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// monitor: the pipeline for one stream. Bytes go in (any chunks), the framer cuts lines, the
+// matcher finds captures, captures become typed samples, samples go to the sinks.
+//
+//     auto definitions = logmetrics::load_definitions("metrics.json");
+//     logmetrics::memory_store store;
+//     auto monitor = logmetrics::make_monitor(definitions, logmetrics::pcre2_engine{}, store);
+//     monitor.feed(chunk);   // any bytes, any chunk boundaries
+//     monitor.finish();      // the last line, then flush
+//     store.last("validation:error");
+//
+// One monitor serves one stream and is not thread-safe; many monitors (one per thread or stream)
+// can share one compiled matcher through `compile()`. feed() never throws and, once warmed up,
+// never allocates: an unparsable value is counted and kept as an example, a throwing sink is
+// caught, counted and reported to the error handler, and the other sinks go on.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "config.hpp"
+#include "definition.hpp"
+#include "error.hpp"
+#include "framer.hpp"
+#include "matcher.hpp"
+#include "number.hpp"
+#include "sample.hpp"
+#include "sink.hpp"
+
+LOGMETRICS_BEGIN_NAMESPACE
+
+/// A sink failed: which one (its position among the monitor's sinks) and what it said.
+struct sink_error {
+    std::size_t sink;
+    std::string_view message;
+};
+
+struct monitor_options {
+    framing_options framing{};
+    /// The stream's label, carried by every sample (a file name, "stdin", a pod name...).
+    std::string stream{};
+    /// Where timestamps come from; the wall clock when empty. Must not throw.
+    std::function<timestamp()> clock{};
+    /// When set, the step of every sample is the latest value seen of this metric (e.g. "epoch"),
+    /// 0 before the first; otherwise it is the count of the metric's earlier samples.
+    /// A host can also call `monitor::set_step()`.
+    std::string step_metric{};
+    /// Samples are handed to sinks in batches of at most this many, and at the end of each feed().
+    std::size_t batch_size = 256;
+    /// Called for each exception a sink throws; by default the first error of each sink is
+    /// printed to stderr. All are counted either way.
+    std::function<void(const sink_error&)> on_sink_error{};
+};
+
+/// Counts for one definition.
+struct definition_stats {
+    std::uint64_t samples = 0;
+    std::uint64_t rejected = 0;      ///< captures that were not numbers, or group 1 did not take part
+    std::uint64_t match_errors = 0;  ///< lines the regex engine gave up on (backtracking limits)
+    std::string rejected_example;    ///< the first rejected capture's text (cut to 120 bytes)
+    std::uint64_t rejected_example_line = 0;
+};
+
+/// Counts for the whole stream; they reconcile: samples + rejected = captures.
+struct monitor_stats {
+    std::uint64_t bytes = 0;
+    std::uint64_t lines = 0;
+    std::uint64_t cut_lines = 0;
+    std::uint64_t samples = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t match_errors = 0;
+    std::uint64_t sink_errors = 0;
+};
+
+/// Compiles definitions once, for sharing by many monitors (and threads).
+template <matcher_engine Engine>
+std::shared_ptr<const matcher_of<Engine>> compile(const definition_set& definitions, const Engine& engine) {
+    return std::make_shared<const matcher_of<Engine>>(engine.compile(definitions));
+}
+
+template <regex_matcher Matcher, metric_sink... Sinks>
+class monitor {
+public:
+    monitor(std::shared_ptr<const Matcher> matcher, monitor_options options, Sinks... sinks)
+        : matcher_(std::move(matcher)),
+          options_(std::move(options)),
+          sinks_(std::forward<Sinks>(sinks)...),
+          framer_(options_.framing),
+          scratch_(matcher_->make_scratch()),
+          captures_(matcher_->definitions().size()),
+          definition_stats_(matcher_->definitions().size()),
+          metric_counts_(matcher_->definitions().metric_names().size(), 0),
+          sink_error_counts_(sizeof...(Sinks), 0) {
+        if (options_.batch_size == 0) LOGMETRICS_THROW(error(errc::invalid_argument, "batch_size must be positive"));
+        batch_.reserve(options_.batch_size + matcher_->definitions().size());
+        for (auto& s : definition_stats_) s.rejected_example.reserve(example_limit);
+        if (!options_.step_metric.empty()) {
+            const auto& names = matcher_->definitions().metric_names();
+            auto it = std::find(names.begin(), names.end(), options_.step_metric);
+            if (it == names.end()) {
+                LOGMETRICS_THROW(error(errc::invalid_argument,
+                                       "step_metric \"" + options_.step_metric + "\" is not a defined metric"));
+            }
+            step_metric_ = static_cast<std::size_t>(it - names.begin());
+        }
+    }
+
+    monitor(const monitor&) = delete;
+    monitor& operator=(const monitor&) = delete;
+    monitor(monitor&&) = default;
+
+    /// Feeds bytes, split anywhere. Samples of complete lines reach the sinks before it returns.
+    void feed(std::string_view bytes) noexcept {
+        framer_.feed(bytes, [this](std::string_view text, bool continued) { on_line(text, continued); });
+        deliver();
+    }
+
+    /// Feeds one whole line (a line end is added).
+    void feed_line(std::string_view line) noexcept {
+        auto handler = [this](std::string_view text, bool continued) { on_line(text, continued); };
+        framer_.feed(line, handler);
+        framer_.feed("\n", handler);
+        deliver();
+    }
+
+    /// End of the stream: frames the last unterminated line, delivers, flushes every sink.
+    void finish() noexcept {
+        framer_.finish([this](std::string_view text, bool continued) { on_line(text, continued); });
+        flush();
+    }
+
+    /// Delivers what is batched and flushes every sink.
+    void flush() noexcept {
+        deliver();
+        for_each_sink([](auto& sink) { sink.flush(); });
+    }
+
+    /// From now on, every sample's step is `step` (for hosts that know their training step).
+    void set_step(std::uint64_t step) noexcept {
+        host_step_ = step;
+    }
+
+    const Matcher& matcher() const noexcept { return *matcher_; }
+    const definition_set& definitions() const noexcept { return matcher_->definitions(); }
+    const monitor_options& options() const noexcept { return options_; }
+    const definition_stats& stats(std::size_t definition) const noexcept { return definition_stats_[definition]; }
+    std::uint64_t sink_errors(std::size_t sink) const noexcept { return sink_error_counts_[sink]; }
+
+    monitor_stats stats() const noexcept {
+        monitor_stats total;
+        total.bytes = framer_.stats().bytes;
+        total.lines = framer_.stats().lines;
+        total.cut_lines = framer_.stats().cut_lines;
+        for (const auto& s : definition_stats_) {
+            total.samples += s.samples;
+            total.rejected += s.rejected;
+            total.match_errors += s.match_errors;
+        }
+        for (auto count : sink_error_counts_) total.sink_errors += count;
+        return total;
+    }
+
+    /// The sink at position I, as given.
+    template <std::size_t I>
+    auto& sink() noexcept {
+        return std::get<I>(sinks_);
+    }
+
+private:
+    static constexpr std::size_t example_limit = 120;
+
+    void on_line(std::string_view text, bool continued) noexcept {
+        if (!in_cut_line_) ++line_number_;
+        in_cut_line_ = continued;
+        matcher_->match(text, scratch_, captures_);
+        if (captures_.empty()) return;
+
+        const std::size_t first = batch_.size();
+        const timestamp now = options_.clock ? options_.clock() : std::chrono::system_clock::now();
+        const auto& definitions = matcher_->definitions();
+        std::optional<double> step_value;
+        for (const capture& c : captures_) {
+            auto& stats = definition_stats_[c.definition];
+            if (c.result == capture::status::match_error) {
+                ++stats.match_errors;
+                continue;
+            }
+            const metric_definition& definition = definitions[c.definition];
+            sample s;
+            s.definition = c.definition;
+            s.metric = definitions.metric_of(c.definition);
+            s.name = definition.name;
+            s.type = definition.type;
+            s.time = now;
+            s.line = line_number_;
+            s.stream = options_.stream;
+            if (!to_value(c, definition.type, s)) {
+                reject(stats, c);
+                continue;
+            }
+            if (step_metric_ && s.metric == *step_metric_) step_value = s.value;
+            ++stats.samples;
+            batch_.push_back(s);
+        }
+        if (step_value && *step_value >= 0) current_step_ = static_cast<std::uint64_t>(*step_value);
+        for (std::size_t i = first; i < batch_.size(); ++i) {
+            sample& s = batch_[i];
+            std::uint64_t& count = metric_counts_[s.metric];
+            s.step = host_step_ ? *host_step_ : step_metric_ ? current_step_ : count;
+            ++count;
+        }
+        if (batch_.size() >= options_.batch_size) deliver();
+    }
+
+    static bool to_value(const capture& c, value_type type, sample& s) noexcept {
+        if (c.result != capture::status::matched) return false;
+        if (type == value_type::integer) {
+            auto integer = parse_integer(c.text);
+            if (!integer) return false;
+            s.integer = *integer;
+            s.value = static_cast<double>(*integer);
+            return true;
+        }
+        auto value = parse_number(c.text);
+        if (!value) return false;
+        s.value = *value;
+        return true;
+    }
+
+    void reject(definition_stats& stats, const capture& c) noexcept {
+        if (stats.rejected++ == 0) {
+            std::string_view text = c.result == capture::status::group_unset ? "(group 1 did not take part)" : c.text;
+            stats.rejected_example.assign(text.substr(0, example_limit));  // within reserved capacity
+            stats.rejected_example_line = line_number_;
+        }
+    }
+
+    void deliver() noexcept {
+        if (batch_.empty()) return;
+        std::span<const sample> batch(batch_.data(), batch_.size());
+        for_each_sink([batch](auto& sink) { write_batch(sink, batch); });
+        batch_.clear();
+    }
+
+    template <class Action>
+    void for_each_sink(Action&& action) noexcept {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (guarded(std::get<I>(sinks_), action, I), ...);
+        }(std::index_sequence_for<Sinks...>{});
+    }
+
+    template <class Sink, class Action>
+    void guarded(Sink& sink, Action& action, std::size_t index) noexcept {
+        try {
+            action(sink);
+        } catch (const std::exception& e) {
+            report(index, e.what());
+        } catch (...) {
+            report(index, "unknown exception");
+        }
+    }
+
+    void report(std::size_t index, std::string_view message) noexcept {
+        const bool first = sink_error_counts_[index]++ == 0;
+        try {
+            if (options_.on_sink_error) {
+                options_.on_sink_error(sink_error{index, message});
+            } else if (first) {
+                std::fprintf(stderr, "logmetrics: sink %zu failed: %.*s (further errors are only counted)\n",
+                             index, static_cast<int>(message.size()), message.data());
+            }
+        } catch (...) {  // an error handler that throws must not take the stream down either
+        }
+    }
+
+    std::shared_ptr<const Matcher> matcher_;
+    monitor_options options_;
+    std::tuple<Sinks...> sinks_;
+    line_framer framer_;
+    typename Matcher::scratch_type scratch_;
+    capture_list captures_;
+    std::vector<sample> batch_;
+    std::vector<definition_stats> definition_stats_;
+    std::vector<std::uint64_t> metric_counts_;
+    std::vector<std::uint64_t> sink_error_counts_;
+    std::optional<std::size_t> step_metric_;
+    std::optional<std::uint64_t> host_step_;
+    std::uint64_t current_step_ = 0;
+    std::uint64_t line_number_ = 0;
+    bool in_cut_line_ = false;
+};
+
+/// Makes a monitor over a matcher shared with other monitors. Sinks passed as lvalues are held by
+/// reference (they must outlive the monitor); rvalues are moved in.
+template <regex_matcher Matcher, metric_sink... Sinks>
+monitor<Matcher, Sinks...> make_monitor(std::shared_ptr<const Matcher> matcher, monitor_options options,
+                                        Sinks&&... sinks) {
+    return monitor<Matcher, Sinks...>(std::move(matcher), std::move(options), std::forward<Sinks>(sinks)...);
+}
+
+/// Compiles `definitions` with `engine` and makes a monitor over them.
+template <matcher_engine Engine, metric_sink... Sinks>
+monitor<matcher_of<Engine>, Sinks...> make_monitor(const definition_set& definitions, const Engine& engine,
+                                                   monitor_options options, Sinks&&... sinks) {
+    return make_monitor(compile(definitions, engine), std::move(options), std::forward<Sinks>(sinks)...);
+}
+
+template <matcher_engine Engine, metric_sink... Sinks>
+monitor<matcher_of<Engine>, Sinks...> make_monitor(const definition_set& definitions, const Engine& engine,
+                                                   Sinks&&... sinks) {
+    return make_monitor(compile(definitions, engine), monitor_options{}, std::forward<Sinks>(sinks)...);
+}
+
+LOGMETRICS_END_NAMESPACE

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Every sink logmetrics provides: memory_store (queries, FinalMetricDataList), callback_sink and
+// make_callback_sink (user code), csv_sink and jsonl_sink (files and streams), fanout_sink (many
+// sinks chosen at run time as one) and null_sink (counting only).
+
+#include "sink.hpp"
+#include "sinks/callback.hpp"
+#include "sinks/csv.hpp"
+#include "sinks/fanout.hpp"
+#include "sinks/jsonl.hpp"
+#include "sinks/memory_store.hpp"
+#include "sinks/null.hpp"
