@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+// Proves that the per-line path does not allocate once warmed up. This executable replaces
+// glibc's malloc family with counting wrappers (glibc supports interposing them; the originals
+// stay reachable as __libc_malloc & co.), so every allocation counts: operator new, PCRE2's and
+// Hyperscan's own. Counting is switched on only around the code under test.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdlib>
+#include <string>
+
+#include "logmetrics/definitions_json.hpp"
+#include "logmetrics/matchers/pcre2.hpp"
+#include "logmetrics/monitor.hpp"
+#include "support/catch.hpp"
+#ifdef LOGMETRICS_HAS_HYPERSCAN
+#include "logmetrics/matchers/hyperscan.hpp"
+#endif
+
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+}
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<long> allocations{0};
+void count() noexcept {
+    if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+extern "C" {
+void* malloc(std::size_t size) {
+    count();
+    return __libc_malloc(size);
+}
+void* calloc(std::size_t n, std::size_t size) {
+    count();
+    return __libc_calloc(n, size);
+}
+void* realloc(void* p, std::size_t size) {
+    count();
+    return __libc_realloc(p, size);
+}
+void* aligned_alloc(std::size_t alignment, std::size_t size) {
+    count();
+    return __libc_memalign(alignment, size);
+}
+void* memalign(std::size_t alignment, std::size_t size) {
+    count();
+    return __libc_memalign(alignment, size);
+}
+int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
+    count();
+    *out = __libc_memalign(alignment, size);
+    return *out ? 0 : 12;  // ENOMEM
+}
+}
+
+namespace {
+
+struct counting_sink {
+    std::size_t samples = 0;
+    double sum = 0;
+    void write(const logmetrics::sample& s) {
+        ++samples;
+        sum += s.value;
+    }
+    void flush() {}
+};
+
+/// A log with matching, rejected, non-matching, escaped, cut and CR-glued lines.
+std::string training_log(int lines) {
+    std::string log;
+    for (int i = 0; i < lines; ++i) {
+        log += "[" + std::to_string(i) + "]\ttrain-rmse:" + std::to_string(i % 7) + ".5\tvalidation-rmse:1." +
+               std::to_string(i % 10) + "\n";
+        log += "12/50 [===>....] - loss: 0.71\r13/50 [====>...] - loss: 0.70 - acc=n/a\r\n";
+        log += "\x1b[32mINFO\x1b[0m step " + std::to_string(i) + " nothing to see here\n";
+        if (i % 50 == 0) log += std::string(300, 'y') + " loss: 9.5\n";
+    }
+    return log;
+}
+
+template <class Engine>
+void check_no_allocation(logmetrics::framing_mode mode) {
+    auto definitions = logmetrics::parse_definitions(R"J([
+        {"Name": "validation:rmse", "Regex": ".*\\[[0-9]+\\].*#011validation-rmse:(\\S+)"},
+        {"Name": "train:rmse", "Regex": "train-rmse:([-+]?[0-9]*\\.?[0-9]+)"},
+        {"Name": "loss", "Regex": "loss: ([0-9.]+)"},
+        {"Name": "acc", "Regex": "acc=(\\S+)"},
+        {"Name": "lookbehind", "Regex": "(?<=step )(\\d+)"},
+        {"Name": "empty", "Regex": "nothing=(\\d*)"}])J");
+    counting_sink sink;
+    logmetrics::monitor_options options;
+    options.framing = {mode, 256};  // small, so that some lines are cut
+    options.stream = "a stream label longer than any small-string buffer";
+    auto m = logmetrics::make_monitor(definitions, Engine{}, options, sink);
+    const std::string log = training_log(400);
+    m.feed(log);  // warm up: buffers reach their working size
+
+    allocations = 0;
+    counting = true;
+    for (std::size_t at = 0; at < log.size(); at += 1000) m.feed(std::string_view(log).substr(at, 1000));
+    for (int i = 0; i < 100; ++i) m.feed_line("loss: 0.25 acc=0.5");
+    counting = false;
+
+    CHECK(allocations.load() == 0);
+    CHECK(sink.samples > 1000);  // the path under test did real work
+    CHECK(m.stats().rejected > 0);
+    CHECK(m.stats().cut_lines > 0);
+}
+
+}  // namespace
+
+TEST_CASE("the counting allocator sees allocations", "[alloc]") {
+    allocations = 0;
+    counting = true;
+    std::string* s = new std::string(100, 'x');
+    counting = false;
+    delete s;
+    CHECK(allocations.load() >= 1);  // so a zero below means something
+}
+
+TEST_CASE("feeding lines does not allocate (pcre2 engine)", "[alloc]") {
+    for (auto mode : {logmetrics::framing_mode::raw, logmetrics::framing_mode::sagemaker,
+                      logmetrics::framing_mode::terminal}) {
+        INFO("mode " << to_string(mode));
+        check_no_allocation<logmetrics::pcre2_engine>(mode);
+    }
+}
+
+#ifdef LOGMETRICS_HAS_HYPERSCAN
+TEST_CASE("feeding lines does not allocate (hyperscan engine)", "[alloc]") {
+    for (auto mode : {logmetrics::framing_mode::raw, logmetrics::framing_mode::sagemaker,
+                      logmetrics::framing_mode::terminal}) {
+        INFO("mode " << to_string(mode));
+        check_no_allocation<logmetrics::hyperscan_engine>(mode);
+    }
+}
+#endif
