@@ -8,6 +8,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -134,6 +135,11 @@ public:
         validate(limits);
         index_metrics();
     }
+
+    /// `definition_set({{"train:loss", "loss=(\\S+)"}, {"train:acc", "acc=(\\S+)"}})`
+    definition_set(std::initializer_list<metric_definition> definitions,
+                   definition_limits limits = definition_limits::sagemaker())
+        : definition_set(std::vector<metric_definition>(definitions), limits) {}
 
     template <definition_like D>
     explicit definition_set(const std::vector<D>& definitions,

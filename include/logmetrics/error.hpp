@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// logmetrics::error: the one exception type. It is thrown only while configuring (loading
-// definitions, compiling engines, opening sinks), never while lines are fed.
+// logmetrics::error: the one exception type. It is thrown while configuring (loading definitions,
+// compiling engines, opening sinks) and by sinks whose output fails; feeding lines never throws,
+// since the monitor catches, counts and reports what its sinks throw.
 
 #include <stdexcept>
 #include <string>

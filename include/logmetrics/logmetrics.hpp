@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The umbrella header: definitions, framing, the portable PCRE2 engine, the monitor and the
+// built-in sinks. The Hyperscan engine is included too when the build links Hyperscan
+// (LOGMETRICS_HAS_HYPERSCAN, set by the CMake target logmetrics::hyperscan); otherwise include
+// "logmetrics/matchers/hyperscan.hpp" yourself and link libhs.
+
+#include "version.hpp"
+#include "config.hpp"
+#include "error.hpp"
+#include "definition.hpp"
+#include "definitions_json.hpp"
+#include "number.hpp"
+#include "framer.hpp"
+#include "sample.hpp"
+#include "matcher.hpp"
+#include "sink.hpp"
+#include "monitor.hpp"
+#include "matchers/pcre2.hpp"
+#include "sinks.hpp"
+#if defined(LOGMETRICS_HAS_HYPERSCAN) && LOGMETRICS_HAS_HYPERSCAN
+#include "matchers/hyperscan.hpp"
+#endif
+
+LOGMETRICS_BEGIN_NAMESPACE
+#if defined(LOGMETRICS_HAS_HYPERSCAN) && LOGMETRICS_HAS_HYPERSCAN
+/// The fastest engine this build has.
+using default_engine = hyperscan_engine;
+#else
+using default_engine = pcre2_engine;
+#endif
+LOGMETRICS_END_NAMESPACE

@@ -1,0 +1,376 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Tests for the logmetrics command-line tool: exit statuses, messages, and the exact output of
+# each format on small logs written here. Plain bash and coreutils (grep, sed, cmp): no python3,
+# no jq.
+#
+# Usage: run_cli_tests.sh <path to the logmetrics binary> <repository root>
+set -euo pipefail
+
+if [ "$#" -ne 2 ]; then
+    echo "usage: $0 LOGMETRICS_BINARY REPOSITORY_ROOT" >&2
+    exit 2
+fi
+absolute() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
+bin=$(absolute "$1")
+root=$(cd "$2" && pwd)
+demo_definitions="$root/examples/data/metrics.json"
+demo_log="$root/examples/data/train.log"
+if [ ! -x "$bin" ]; then
+    echo "run_cli_tests.sh: $bin is not an executable" >&2
+    exit 2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/logmetrics-cli-tests.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"  # inputs are named relatively, so stream labels are predictable
+
+passed=0
+failed=0
+
+# run COMMAND...: runs it with stdout in ./out, stderr in ./err, and its exit status in $rc.
+run() {
+    rc=0
+    "$@" >out 2>err || rc=$?
+}
+
+status_is() { [ "$rc" -eq "$1" ]; }
+out_has() { grep -qF -- "$1" out; }
+err_has() { grep -qF -- "$1" err; }
+out_empty() { [ ! -s out ]; }
+err_empty() { [ ! -s err ]; }
+
+# check NAME CONDITION: records a pass when CONDITION (a function of this script) succeeds.
+check() {
+    local name=$1
+    shift
+    : >why
+    if "$@"; then
+        passed=$((passed + 1))
+        printf 'ok    %s\n' "$name"
+    else
+        failed=$((failed + 1))
+        printf 'FAIL  %s\n' "$name"
+        printf '      exit status: %s\n' "${rc:-?}"
+        if [ -s out ]; then
+            printf '      stdout:\n'
+            head -n 20 out | sed 's/^/        /'
+        fi
+        if [ -s err ]; then
+            printf '      stderr:\n'
+            head -n 20 err | sed 's/^/        /'
+        fi
+        cat why
+    fi
+}
+
+# same_as EXPECTED ACTUAL: the two files are identical (check shows the diff when not).
+same_as() {
+    if cmp -s "$1" "$2"; then
+        return 0
+    fi
+    {
+        printf '      expected (%s) and actual (%s) differ:\n' "$1" "$2"
+        if command -v diff >/dev/null 2>&1; then
+            diff -u "$1" "$2" | head -n 40 | sed 's/^/        /' || true
+        fi
+    } >>why
+    return 1
+}
+
+# Timestamps are the wall clock: replaced by T before comparing.
+strip_times() {
+    sed -E -e 's/"timestamp":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"/"timestamp":"T"/g' \
+        -e 's/"Timestamp":[0-9]+\.[0-9]{3}/"Timestamp":T/g' \
+        -e 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z,/T,/' "$1"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+# ---------------------------------------------------------------------------------------------
+
+cat >small.json <<'EOF'
+{"MetricDefinitions": [
+    {"Name": "train:loss", "Regex": "loss=(\\S+)"},
+    {"Name": "train:acc", "Regex": "acc=(\\S+)"},
+    {"Name": "validation:rmse", "Regex": ".*\\[[0-9]+\\].*#011validation-rmse:(\\S+)"}
+]}
+EOF
+
+# Line 3 has a capture that is not a number; line 4 has real TABs (#011 in sagemaker mode);
+# the last line has no line end.
+printf '%s\n' 'epoch 1 loss=0.5 acc=0.75' 'noise: nothing to see' 'epoch 2 loss=0.25 acc=n/a' >small.log
+printf '[3]\ttrain-rmse:2.31\tvalidation-rmse:2.57\n' >>small.log
+printf '%s\n' 'loss=nan' 'loss=-inf' >>small.log
+printf 'loss=1e3' >>small.log
+
+# The expected JSON Lines of small.log, stream label left as STREAM.
+cat >small.expected <<'EOF'
+{"line":1,"name":"train:loss","value":0.5,"step":0,"timestamp":"T","stream":"STREAM"}
+{"line":1,"name":"train:acc","value":0.75,"step":0,"timestamp":"T","stream":"STREAM"}
+{"line":3,"name":"train:loss","value":0.25,"step":1,"timestamp":"T","stream":"STREAM"}
+{"line":4,"name":"validation:rmse","value":2.57,"step":0,"timestamp":"T","stream":"STREAM"}
+{"line":5,"name":"train:loss","value":"nan","step":2,"timestamp":"T","stream":"STREAM"}
+{"line":6,"name":"train:loss","value":"-inf","step":3,"timestamp":"T","stream":"STREAM"}
+{"line":7,"name":"train:loss","value":1000,"step":4,"timestamp":"T","stream":"STREAM"}
+EOF
+sed 's/STREAM/small.log/' small.expected >expected.file
+sed 's/STREAM/stdin/' small.expected >expected.stdin
+
+cat >bad_regex.json <<'EOF'
+[
+    {"Name": "train:loss", "Regex": "loss=(\\S+)"},
+    {"Name": "validation:loss", "Regex": "val_loss=([0-9.+)"}
+]
+EOF
+printf '{"MetricDefinitions": [{"Name": "loss", "Regex": "loss=(\\S+)"},\n' >invalid.json
+printf '{"Definitions": []}\n' >wrong_shape.json
+
+{
+    printf '['
+    for i in $(seq 0 40); do
+        [ "$i" -gt 0 ] && printf ','
+        printf '{"Name": "m%d", "Regex": "m%d=(\\\\S+)"}' "$i" "$i"
+    done
+    printf ']\n'
+} >many.json
+printf 'm0=1 m40=2\n' >many.log
+
+# ---------------------------------------------------------------------------------------------
+# Usage and definition errors: exit status 2
+# ---------------------------------------------------------------------------------------------
+
+run "$bin" scan --definitions bad_regex.json small.log
+t_bad_regex() { status_is 2 && err_has 'bad_regex.json' && err_has 'MetricDefinitions[1]' && err_has 'validation:loss' && out_empty; }
+check "bad regex: exit 2, the message names bad_regex.json and MetricDefinitions[1]" t_bad_regex
+
+run "$bin" scan --definitions invalid.json small.log
+t_invalid_json() { status_is 2 && err_has 'invalid.json' && err_has 'not valid JSON' && out_empty; }
+check "invalid JSON: exit 2 with the file's name" t_invalid_json
+
+run "$bin" scan --definitions wrong_shape.json small.log
+t_wrong_shape() { status_is 2 && err_has 'MetricDefinitions'; }
+check "JSON without definitions: exit 2" t_wrong_shape
+
+run "$bin" scan --definitions small.json --no-such-option small.log
+t_unknown_option() { status_is 2 && err_has 'no-such-option' && out_empty; }
+check "unknown option: exit 2" t_unknown_option
+
+run "$bin" scan --definitions small.json --format xml small.log
+t_bad_format() { status_is 2 && err_has 'format'; }
+check "unknown --format: exit 2" t_bad_format
+
+run "$bin" scan --definitions small.json --mode fancy small.log
+t_bad_mode() { status_is 2 && err_has 'mode'; }
+check "unknown --mode: exit 2" t_bad_mode
+
+run "$bin" scan small.log
+t_no_definitions() { status_is 2 && err_has 'definitions'; }
+check "missing --definitions: exit 2" t_no_definitions
+
+run "$bin" scan --definitions small.json --max-line-length 2 small.log
+t_tiny_lines() { status_is 2; }
+check "--max-line-length below 4: exit 2" t_tiny_lines
+
+run "$bin" scan --definitions many.json -q many.log
+t_limits() { status_is 2 && err_has 'more than 40 definitions'; }
+check "41 definitions: exit 2 (SageMaker's limit)" t_limits
+
+run "$bin" scan --definitions many.json --no-limits -q --format csv many.log
+t_no_limits() { status_is 0 && out_has ',m0,1,0,1' && out_has ',m40,2,0,1'; }
+check "--no-limits takes 41 definitions" t_no_limits
+
+# ---------------------------------------------------------------------------------------------
+# I/O errors: exit status 1
+# ---------------------------------------------------------------------------------------------
+
+run "$bin" scan --definitions small.json --format csv -q small.log missing.log small.log
+t_missing_input() {
+    status_is 1 && err_has 'logmetrics: cannot read missing.log: ' && [ "$(grep -c ',train:loss,0.5,0,1$' out)" -eq 2 ]
+}
+check "missing input: exit 1, message, and the other files are still read" t_missing_input
+
+run "$bin" scan --definitions small.json -q .
+t_directory_input() { status_is 1 && err_has 'cannot read .: '; }
+check "a directory as input: exit 1" t_directory_input
+
+run "$bin" scan --definitions no-such-definitions.json small.log
+t_missing_definitions() { status_is 1 && err_has 'no-such-definitions.json'; }
+check "missing definitions file: exit 1" t_missing_definitions
+
+run "$bin" scan --definitions small.json -q --format none --final no/such/dir/final.json small.log
+t_final_unwritable() { status_is 1 && err_has 'no/such/dir/final.json'; }
+check "--final in a directory that does not exist: exit 1" t_final_unwritable
+
+rc=0
+"$bin" scan --definitions small.json -q small.log >&- 2>err || rc=$?
+: >out
+t_stdout_closed() { status_is 1 && err_has 'cannot write to stdout'; }
+check "stdout closed: exit 1" t_stdout_closed
+
+if [ -w /dev/full ]; then
+    rc=0
+    "$bin" scan --definitions small.json -q small.log >/dev/full 2>err || rc=$?
+    check "stdout full (/dev/full): exit 1" t_stdout_closed
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Output formats
+# ---------------------------------------------------------------------------------------------
+
+run "$bin" scan --definitions small.json small.log
+strip_times out >out.jsonl
+t_jsonl() { status_is 0 && same_as expected.file out.jsonl; }
+check "jsonl: exactly the expected samples (line order, then definition order)" t_jsonl
+t_jsonl_time() { grep -Eq '"timestamp":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z"' out; }
+check "jsonl: timestamps are ISO 8601 UTC" t_jsonl_time
+t_summary() {
+    err_has 'first rejected: "n/a" on line 3' && err_has '7 lines' && err_has '7 samples' && err_has '1 rejected' &&
+        err_has '0 sink errors'
+}
+check "summary: counts, and the rejected capture with its line" t_summary
+
+run "$bin" scan --definitions small.json --quiet small.log
+t_quiet() { status_is 0 && err_empty && [ "$(wc -l <out)" -eq 7 ]; }
+check "--quiet: no summary" t_quiet
+
+run "$bin" scan --definitions small.json --format csv -q small.log
+strip_times out >out.csv
+cat >expected.csv <<'EOF'
+timestamp,metric_name,value,step,line
+T,train:loss,0.5,0,1
+T,train:acc,0.75,0,1
+T,train:loss,0.25,1,3
+T,validation:rmse,2.57,0,4
+T,train:loss,nan,2,5
+T,train:loss,-inf,3,6
+T,train:loss,1000,4,7
+EOF
+t_csv() { status_is 0 && [ "$(head -n 1 out)" = 'timestamp,metric_name,value,step,line' ] && same_as expected.csv out.csv; }
+check "csv: header and rows" t_csv
+
+run "$bin" scan --definitions small.json --format none small.log
+t_none() { status_is 0 && out_empty && err_has '7 samples'; }
+check "--format none: nothing on stdout, the summary still counts" t_none
+
+run "$bin" scan --definitions small.json --format none -q --final final.json small.log
+strip_times final.json >final.stripped
+printf '%s\n' '[{"MetricName":"train:loss","Value":1000,"Timestamp":T},{"MetricName":"train:acc","Value":0.75,"Timestamp":T},{"MetricName":"validation:rmse","Value":2.57,"Timestamp":T}]' >expected.final
+t_final() { status_is 0 && out_empty && same_as expected.final final.stripped; }
+check "--final: FinalMetricDataList JSON with each metric's last value" t_final
+
+run "$bin" scan --definitions small.json --format none -q --final - small.log
+strip_times out >final.stdout
+t_final_stdout() { status_is 0 && same_as expected.final final.stdout; }
+check "--final -: to stdout" t_final_stdout
+
+run "$bin" scan --definitions small.json --format table -q small.log
+t_table() {
+    status_is 0 && out_has 'final values' && grep -Eq '^ +3  train:loss +0\.25 +1$' out &&
+        grep -Eq '^train:loss +1000 +5 +-inf +1000$' out
+}
+check "table: sample rows and the final values" t_table
+
+# ---------------------------------------------------------------------------------------------
+# Inputs, streams, modes
+# ---------------------------------------------------------------------------------------------
+
+run "$bin" scan --definitions small.json -q <small.log
+strip_times out >out.stdin
+t_stdin() { status_is 0 && same_as expected.stdin out.stdin; }
+check "stdin when no file is given (stream \"stdin\")" t_stdin
+
+run "$bin" scan --definitions small.json -q - <small.log
+strip_times out >out.dash
+t_dash() { status_is 0 && same_as expected.stdin out.dash; }
+check "'-' reads stdin" t_dash
+
+run "$bin" scan --definitions small.json -q --stream pod-0 small.log
+strip_times out >out.label
+sed 's/STREAM/pod-0/' small.expected >expected.label
+t_stream_label() { status_is 0 && same_as expected.label out.label; }
+check "--stream sets the label" t_stream_label
+
+run "$bin" scan --definitions small.json -q small.log small.log
+t_two_streams() {
+    status_is 0 && [ "$(wc -l <out)" -eq 14 ] && [ "$(grep -c '"line":1,"name":"train:loss"' out)" -eq 2 ]
+}
+check "each file is its own stream: line numbers restart at 1" t_two_streams
+
+run "$bin" scan --definitions small.json -q --mode raw small.log
+t_raw() { status_is 0 && ! out_has 'validation:rmse' && [ "$(wc -l <out)" -eq 6 ]; }
+check "--mode raw keeps TABs (no #011), so the XGBoost regex does not match" t_raw
+
+printf 'loss=0.9\rloss=0.8\rloss=0.7\n' >progress.log
+run "$bin" scan --definitions small.json -q --format csv --mode terminal progress.log
+t_terminal() { status_is 0 && [ "$(grep -c ',train:loss,' out)" -eq 3 ] && out_has ',train:loss,0.7,2,3'; }
+check "--mode terminal: each CR-separated update is a line" t_terminal
+
+run "$bin" scan --definitions small.json -q --format csv progress.log
+t_sagemaker_cr() { status_is 0 && [ "$(grep -c ',train:loss,' out)" -eq 0 ]; }
+check "--mode sagemaker: CR is #015, so \"0.9#015loss=0.8...\" is rejected" t_sagemaker_cr
+
+printf 'x%.0s' $(seq 1 100) >long.log
+printf ' loss=0.5\n' >>long.log
+run "$bin" scan --definitions small.json --format none --max-line-length 64 long.log
+t_cut() { status_is 0 && err_has '1 cut lines'; }
+check "--max-line-length: a longer line is cut and counted" t_cut
+
+# ---------------------------------------------------------------------------------------------
+# Engines
+# ---------------------------------------------------------------------------------------------
+
+rc=0
+"$bin" scan --definitions small.json --engine hyperscan --format none -q small.log >out 2>err || rc=$?
+if [ "$rc" -eq 0 ]; then
+    run "$bin" scan --definitions "$demo_definitions" --engine pcre2 --format jsonl -q "$demo_log"
+    strip_times out >pcre2.jsonl
+    run "$bin" scan --definitions "$demo_definitions" --engine hyperscan --format jsonl -q "$demo_log"
+    strip_times out >hyperscan.jsonl
+    t_engines_jsonl() { status_is 0 && [ -s pcre2.jsonl ] && same_as pcre2.jsonl hyperscan.jsonl; }
+    check "pcre2 and hyperscan: identical jsonl on train.log" t_engines_jsonl
+
+    run "$bin" scan --definitions "$demo_definitions" --engine pcre2 --format table -q "$demo_log"
+    cp out pcre2.table
+    run "$bin" scan --definitions "$demo_definitions" --engine hyperscan --format table -q "$demo_log"
+    t_engines_table() { status_is 0 && same_as pcre2.table out; }
+    check "pcre2 and hyperscan: identical table on train.log" t_engines_table
+else
+    t_no_hyperscan() { status_is 2 && err_has 'without Hyperscan'; }
+    check "--engine hyperscan in a build without it: exit 2 with a clear message" t_no_hyperscan
+    printf 'note  this build has no Hyperscan: engine comparison skipped\n'
+fi
+
+# ---------------------------------------------------------------------------------------------
+# The README's demo, help and version
+# ---------------------------------------------------------------------------------------------
+
+run "$bin" scan --definitions "$demo_definitions" --format table "$demo_log"
+t_demo() {
+    status_is 0 && out_has 'final values' && out_has 'validation:rmse' && out_has 'eval_accuracy' &&
+        err_has 'first rejected: "n/a"' && err_has '111 samples, 1 rejected'
+}
+check "demo: the table on examples/data/train.log" t_demo
+
+run "$bin"
+t_bare() { status_is 0 && out_has 'Usage:' && out_has 'scan'; }
+check "no subcommand: prints help" t_bare
+
+run "$bin" scan --help
+t_help() {
+    status_is 0 && out_has '--definitions' && out_has '--mode' && out_has '--engine' && out_has '--format' &&
+        out_has '--final' && out_has '--max-line-length' && out_has '--no-limits' && out_has '--stream' &&
+        out_has '--quiet' && out_has 'terminal' && out_has '#011' && out_has 'infinity'
+}
+check "scan --help: every option, the modes and the number grammar" t_help
+
+version_header="$root/include/logmetrics/version.hpp"
+expected_version=$(sed -n -E 's/^#define LOGMETRICS_VERSION_(MAJOR|MINOR|PATCH) +([0-9]+).*/\2/p' "$version_header" |
+    paste -sd. -)
+run "$bin" --version
+t_version() { status_is 0 && out_has "$expected_version"; }
+check "--version prints $expected_version" t_version
+
+printf '\n%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
