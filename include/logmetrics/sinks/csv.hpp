@@ -8,8 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <memory>
 #include <ostream>
 #include <span>
 #include <string>
@@ -17,6 +15,7 @@
 
 #include "../config.hpp"
 #include "../detail/json_write.hpp"
+#include "../detail/output_target.hpp"
 #include "../detail/time_format.hpp"
 #include "../error.hpp"
 #include "../sample.hpp"
@@ -39,17 +38,14 @@ public:
 
     /// Writes to `out`, which must outlive the sink; throws `error(errc::io_error)` if `out` has
     /// failed already.
-    explicit csv_sink(std::ostream& out, csv_options options = {}) : out_(&out), target_("the CSV stream") {
+    explicit csv_sink(std::ostream& out, csv_options options = {}) : target_(out, "the CSV stream"), out_(&out) {
         start(options);
     }
 
     /// Creates (or truncates) the file at `path` and writes to it; throws `error(errc::io_error)`
     /// when it cannot be opened.
     explicit csv_sink(const std::filesystem::path& path, csv_options options = {})
-        : file_(std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc)),
-          out_(file_.get()),
-          target_(path.string()) {
-        if (!file_->is_open()) LOGMETRICS_THROW(error(errc::io_error, "cannot open " + target_ + " for writing"));
+        : target_(path), out_(&target_.stream()) {
         start(options);
     }
 
@@ -66,10 +62,7 @@ public:
     }
 
     /// Flushes the stream; throws `error(errc::io_error)` if it has failed.
-    void flush() {
-        out_->flush();
-        check();
-    }
+    void flush() { target_.flush(); }
 
     /// How many rows were written (the header not counted).
     std::uint64_t rows() const noexcept { return rows_; }
@@ -85,9 +78,7 @@ private:
         check();
     }
 
-    void check() const {
-        if (!*out_) LOGMETRICS_THROW(error(errc::io_error, "cannot write to " + target_));
-    }
+    void check() const { target_.check(); }
 
     void write_name(std::string_view name) {
         if (!needs_quotes(name)) {
@@ -128,9 +119,8 @@ private:
         ++rows_;
     }
 
-    std::unique_ptr<std::ofstream> file_;
-    std::ostream* out_;
-    std::string target_;  // for error messages: the path, or "the CSV stream"
+    detail::output_target target_;
+    std::ostream* out_;  // target_.stream(), kept at hand for the per-sample writes
     std::uint64_t rows_ = 0;
 };
 

@@ -7,8 +7,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <memory>
 #include <ostream>
 #include <span>
 #include <string>
@@ -16,6 +14,7 @@
 
 #include "../config.hpp"
 #include "../detail/json_write.hpp"
+#include "../detail/output_target.hpp"
 #include "../detail/time_format.hpp"
 #include "../error.hpp"
 #include "../sample.hpp"
@@ -30,16 +29,11 @@ class jsonl_sink {
 public:
     /// Writes to `out`, which must outlive the sink; throws `error(errc::io_error)` if `out` has
     /// failed already.
-    explicit jsonl_sink(std::ostream& out) : out_(&out), target_("the JSONL stream") { check(); }
+    explicit jsonl_sink(std::ostream& out) : target_(out, "the JSONL stream"), out_(&out) { check(); }
 
     /// Creates (or truncates) the file at `path` and writes to it; throws `error(errc::io_error)`
     /// when it cannot be opened.
-    explicit jsonl_sink(const std::filesystem::path& path)
-        : file_(std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc)),
-          out_(file_.get()),
-          target_(path.string()) {
-        if (!file_->is_open()) LOGMETRICS_THROW(error(errc::io_error, "cannot open " + target_ + " for writing"));
-    }
+    explicit jsonl_sink(const std::filesystem::path& path) : target_(path), out_(&target_.stream()) {}
 
     /// Writes one line; throws `error(errc::io_error)` if the stream has failed.
     void write(const sample& s) {
@@ -54,18 +48,13 @@ public:
     }
 
     /// Flushes the stream; throws `error(errc::io_error)` if it has failed.
-    void flush() {
-        out_->flush();
-        check();
-    }
+    void flush() { target_.flush(); }
 
     /// How many lines were written.
     std::uint64_t lines() const noexcept { return lines_; }
 
 private:
-    void check() const {
-        if (!*out_) LOGMETRICS_THROW(error(errc::io_error, "cannot write to " + target_));
-    }
+    void check() const { target_.check(); }
 
     void write_line(const sample& s) {
         detail::fixed_text<48> head;  // {"line":<20 digits>,"name":"
@@ -98,9 +87,8 @@ private:
         ++lines_;
     }
 
-    std::unique_ptr<std::ofstream> file_;
-    std::ostream* out_;
-    std::string target_;  // for error messages: the path, or "the JSONL stream"
+    detail::output_target target_;
+    std::ostream* out_;  // target_.stream(), kept at hand for the per-sample writes
     std::uint64_t lines_ = 0;
 };
 
