@@ -163,16 +163,17 @@ private:
     template <class OnLine>
     void append(std::string_view segment, OnLine& on_line) {
         switch (options_.mode) {
-            case framing_mode::raw:
-                while (!segment.empty()) {
-                    reserve_room(1, on_line);
-                    std::size_t take = std::min(segment.size(), options_.max_line_length - pending_.size());
-                    pending_.append(segment.substr(0, take));
-                    segment.remove_prefix(take);
-                }
-                return;
+            case framing_mode::raw: append_plain(segment, on_line); return;
             case framing_mode::sagemaker:
-                for (char c : segment) append_octal_escaped(static_cast<unsigned char>(c), on_line);
+                while (!segment.empty()) {  // runs of plain bytes in bulk, control bytes escaped
+                    auto control = std::find_if(segment.begin(), segment.end(),
+                                                [](char c) { return is_control(static_cast<unsigned char>(c)); });
+                    append_plain(segment.substr(0, static_cast<std::size_t>(control - segment.begin())), on_line);
+                    segment.remove_prefix(static_cast<std::size_t>(control - segment.begin()));
+                    if (segment.empty()) break;
+                    append_octal_escaped(static_cast<unsigned char>(segment.front()), on_line);
+                    segment.remove_prefix(1);
+                }
                 return;
             case framing_mode::terminal:
                 for (char c : segment) append_without_escapes(c, on_line);
@@ -180,13 +181,19 @@ private:
         }
     }
 
+    /// Appends bytes that need no rewriting, handing on full pieces as the maximum is reached.
+    template <class OnLine>
+    void append_plain(std::string_view bytes, OnLine& on_line) {
+        while (!bytes.empty()) {
+            reserve_room(1, on_line);
+            std::size_t take = std::min(bytes.size(), options_.max_line_length - pending_.size());
+            pending_.append(bytes.substr(0, take));
+            bytes.remove_prefix(take);
+        }
+    }
+
     template <class OnLine>
     void append_octal_escaped(unsigned char c, OnLine& on_line) {
-        if (!is_control(c)) {
-            reserve_room(1, on_line);
-            pending_.push_back(static_cast<char>(c));
-            return;
-        }
         reserve_room(4, on_line);  // never split one #ooo across pieces
         const char escaped[4] = {'#', static_cast<char>('0' + ((c >> 6) & 7)),
                                  static_cast<char>('0' + ((c >> 3) & 7)), static_cast<char>('0' + (c & 7))};
