@@ -90,9 +90,7 @@ public:
         }
         choose_plans();
         build_database();
-        for (std::size_t i = 0; i < plans_.size(); ++i) {
-            if (plans_[i] == hyperscan_plan::pcre2_only) always_search_.push_back(static_cast<std::uint32_t>(i));
-        }
+        some_pcre2_only_ = std::find(plans_.begin(), plans_.end(), hyperscan_plan::pcre2_only) != plans_.end();
     }
 
     const definition_set& definitions() const noexcept { return exact_.definitions(); }
@@ -125,7 +123,7 @@ public:
             exact_.match(line, scratch.exact, out);
             return;
         }
-        if (!context.any && always_search_.empty()) return;
+        if (!context.any && !some_pcre2_only_) return;
         for (std::size_t i = 0; i < plans_.size(); ++i) {
             if (scratch.reported[i] || plans_[i] == hyperscan_plan::pcre2_only) {
                 exact_.extract(i, line, scratch.exact, out);
@@ -218,7 +216,7 @@ private:
     pcre2_matcher exact_;
     std::vector<hyperscan_plan> plans_;
     std::vector<std::string> reasons_;
-    std::vector<std::uint32_t> always_search_;
+    bool some_pcre2_only_ = false;  // then PCRE2 runs on every line, whatever Hyperscan saw
     detail::hs_database_ptr database_;
     detail::hs_scratch_ptr prototype_scratch_;
 };
