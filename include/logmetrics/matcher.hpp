@@ -65,6 +65,23 @@ concept regex_matcher = requires(const M& m, typename M::scratch_type& scratch, 
     { m.match(line, scratch, out) } noexcept;
 };
 
+/// What a block matcher calls for each line of a block that has captures: the line's index in
+/// the block (from 0), its text, and its captures (valid during the call only).
+struct block_line_visitor {
+    void operator()(std::size_t, std::string_view, const capture_list&) const noexcept {}
+};
+
+/// Optional: a matcher that takes many lines in one call, so it can scan them in one pass. The
+/// block holds whole lines, each followed by '\n'; `on_line` is called, in line order, for each
+/// line with at least one capture. The captures must be what `match` gives for each line alone.
+/// The monitor uses `match_block` when a matcher has it, `match` otherwise.
+template <class M>
+concept block_regex_matcher = regex_matcher<M> && requires(const M& m, typename M::scratch_type& scratch,
+                                                           std::string_view block, capture_list& out,
+                                                           block_line_visitor on_line) {
+    { m.match_block(block, scratch, out, on_line) } noexcept;
+};
+
 /// An engine turns definitions into a matcher; it may throw `logmetrics::error` while compiling.
 template <class E>
 concept matcher_engine = requires(const E& engine, const definition_set& definitions) {

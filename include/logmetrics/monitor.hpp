@@ -107,6 +107,7 @@ public:
         if (options_.batch_size == 0) LOGMETRICS_THROW(error(errc::invalid_argument, "batch_size must be positive"));
         batch_.reserve(options_.batch_size + matcher_->definitions().size());
         for (auto& s : definition_stats_) s.rejected_example.reserve(example_limit);
+        if constexpr (matches_blocks) run_copy_.reserve(run_copy_capacity);
         if (!options_.step_metric.empty()) {
             const auto& names = matcher_->definitions().metric_names();
             auto it = std::find(names.begin(), names.end(), options_.step_metric);
@@ -124,21 +125,26 @@ public:
 
     /// Feeds bytes, split anywhere. Samples of complete lines reach the sinks before it returns.
     void feed(std::string_view bytes) noexcept {
-        framer_.feed(bytes, [this](std::string_view text, bool continued) { on_line(text, continued); });
+        chunk_ = bytes;
+        framer_.feed(bytes, [this](std::string_view text, bool continued) { take_line(text, continued); });
+        match_run();
+        chunk_ = {};
         deliver();
     }
 
     /// Feeds one whole line (a line end is added).
     void feed_line(std::string_view line) noexcept {
-        auto handler = [this](std::string_view text, bool continued) { on_line(text, continued); };
+        auto handler = [this](std::string_view text, bool continued) { take_line(text, continued); };
         framer_.feed(line, handler);
         framer_.feed("\n", handler);
+        match_run();
         deliver();
     }
 
     /// End of the stream: frames the last unterminated line, delivers, flushes every sink.
     void finish() noexcept {
-        framer_.finish([this](std::string_view text, bool continued) { on_line(text, continued); });
+        framer_.finish([this](std::string_view text, bool continued) { take_line(text, continued); });
+        match_run();
         flush();
     }
 
@@ -182,17 +188,93 @@ public:
 private:
     static constexpr std::size_t example_limit = 120;
 
+    static constexpr bool matches_blocks = block_regex_matcher<Matcher>;
+    static constexpr std::size_t run_copy_capacity = 64 * 1024;
+
+    /// A line from the framer. Matchers that take blocks get runs of whole lines: lines lying
+    /// back to back in the fed bytes, each followed by its '\n', are matched in place; others
+    /// (rewritten by the framer, or cut across chunks) are copied into one buffer first. Pieces
+    /// of cut lines, and lines too long for the buffer, go one by one, in order.
+    void take_line(std::string_view text, bool continued) noexcept {
+        if constexpr (!matches_blocks) {
+            on_line(text, continued);
+        } else {
+            if (continued || in_cut_line_ || text.size() >= run_copy_capacity) {
+                match_run();
+                on_line(text, continued);
+                return;
+            }
+            const bool in_place = in_chunk_before_newline(text);
+            if (run_ == run_kind::in_place) {
+                if (in_place && text.data() == run_end_ + 1) {
+                    run_end_ = text.data() + text.size();
+                    ++run_lines_;
+                    return;
+                }
+                match_run();
+            }
+            if (run_ == run_kind::none && in_place) {
+                run_ = run_kind::in_place;
+                run_begin_ = text.data();
+                run_end_ = text.data() + text.size();
+                run_lines_ = 1;
+                return;
+            }
+            if (run_copy_.size() + text.size() + 1 > run_copy_capacity) match_run();
+            run_copy_.append(text);  // within the reserved capacity
+            run_copy_.push_back('\n');
+            ++run_lines_;
+            run_ = run_kind::copied;
+        }
+    }
+
+    /// Whether `text` lies in the chunk being fed and the byte after it there is '\n'.
+    bool in_chunk_before_newline(std::string_view text) const noexcept {
+        const auto begin = reinterpret_cast<std::uintptr_t>(chunk_.data());
+        const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+        if (chunk_.empty() || at < begin || at + text.size() >= begin + chunk_.size()) return false;
+        return text.data()[text.size()] == '\n';
+    }
+
+    /// Matches the lines gathered so far, in one call to the matcher.
+    void match_run() noexcept {
+        if constexpr (matches_blocks) {
+            if (run_ == run_kind::none) return;
+            std::string_view block = run_ == run_kind::in_place
+                                         ? std::string_view(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_) + 1)
+                                         : std::string_view(run_copy_);
+            const std::uint64_t first = line_number_;
+            std::optional<timestamp> now;  // read once per run: its lines arrived together
+            matcher_->match_block(block, scratch_, captures_,
+                                  [&](std::size_t index, std::string_view, const capture_list& captures) noexcept {
+                                      line_number_ = first + index + 1;
+                                      if (!now) now = read_clock();
+                                      to_samples(captures, *now);
+                                  });
+            line_number_ = first + run_lines_;
+            run_lines_ = 0;
+            run_copy_.clear();
+            run_ = run_kind::none;
+        }
+    }
+
+    timestamp read_clock() const noexcept {
+        return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+    }
+
     void on_line(std::string_view text, bool continued) noexcept {
         if (!in_cut_line_) ++line_number_;
         in_cut_line_ = continued;
         matcher_->match(text, scratch_, captures_);
         if (captures_.empty()) return;
+        to_samples(captures_, read_clock());
+    }
 
+    void to_samples(const capture_list& captures, timestamp now) noexcept {
         const std::size_t first = batch_.size();
-        const timestamp now = options_.clock ? options_.clock() : std::chrono::system_clock::now();
         const auto& definitions = matcher_->definitions();
         std::optional<double> step_value;
-        for (const capture& c : captures_) {
+        for (const capture& c : captures) {
             auto& stats = definition_stats_[c.definition];
             if (c.result == capture::status::match_error) {
                 ++stats.match_errors;
@@ -301,6 +383,15 @@ private:
     std::uint64_t current_step_ = 0;
     std::uint64_t line_number_ = 0;
     bool in_cut_line_ = false;
+
+    // The run of whole lines waiting for a block matcher (see take_line).
+    enum class run_kind : std::uint8_t { none, in_place, copied };
+    run_kind run_ = run_kind::none;
+    std::string_view chunk_;           // the bytes feed() is framing
+    const char* run_begin_ = nullptr;  // in place: the first line
+    const char* run_end_ = nullptr;    // in place: the '\n' after the last line
+    std::string run_copy_;             // copied: lines, each followed by '\n'
+    std::size_t run_lines_ = 0;
 };
 
 /// Makes a monitor over a matcher shared with other monitors. Sinks passed as lvalues are held by

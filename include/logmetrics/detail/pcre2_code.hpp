@@ -99,12 +99,15 @@ public:
         return count;
     }
 
-    /// True when the pattern can match an empty string (it then matches every line).
-    bool matches_empty() const noexcept {
-        std::uint32_t min_length = 1;
+    /// A lower bound on the length of any match (0 when it can match an empty string).
+    std::size_t min_length() const noexcept {
+        std::uint32_t min_length = 0;
         if (code_) pcre2_pattern_info(code_.get(), PCRE2_INFO_MINLENGTH, &min_length);
-        return min_length == 0;
+        return min_length;
     }
+
+    /// True when the pattern can match an empty string (it then matches every line).
+    bool matches_empty() const noexcept { return code_ && min_length() == 0; }
 
     /// The first (leftmost) match in `subject` at or after `start`; `capture` gets group 1.
     match_outcome match(std::string_view subject, std::size_t start, pcre2_scratch& scratch,

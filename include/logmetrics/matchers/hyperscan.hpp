@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// hyperscan_engine: the fast path. One Hyperscan database holds every definition and is scanned
-// once per line; Hyperscan has no capture groups, so PCRE2 then extracts group 1 only for the
-// definitions Hyperscan reported. Including this header is the switch: it needs Hyperscan's
-// headers and linking with libhs (CMake target logmetrics::hyperscan).
+// hyperscan_engine: the fast path. One Hyperscan database holds every definition; Hyperscan has
+// no capture groups, so PCRE2 then extracts group 1 only for the definitions Hyperscan reported.
+// Including this header is the switch: it needs Hyperscan's headers and linking with libhs (CMake
+// target logmetrics::hyperscan).
+//
+// The monitor hands over whole blocks of lines (`match_block`): Hyperscan scans a block once, in
+// multi-line mode (^ and $ at line ends), each report is mapped to its line, and PCRE2 runs only
+// on the (line, definition) pairs reported. A match found line by line is also found in the block,
+// so nothing is missed; a report that spans two lines is only a candidate, and PCRE2, which sees
+// one line at a time, turns it down.
 //
 // Each definition gets a plan at compile time, and `plan()` reports it:
 //  - exact:      Hyperscan compiles it as written; PCRE2 runs only on lines it reports.
 //  - prefilter:  Hyperscan takes a looser form (HS_FLAG_PREFILTER: back-references, some
 //                lookarounds, ...) that never misses a match; PCRE2 confirms.
-//  - pcre2_only: Hyperscan cannot take it at all, or it matches the empty string (so it matches
-//                every line): PCRE2 searches every line for it.
+//  - pcre2_only: Hyperscan cannot take it at all, it matches the empty string (so it matches
+//                every line), or it anchors on the whole text (\A, \z, \Z, \G): PCRE2 searches
+//                every line for it.
 // Samples are the same as pcre2_engine's in every case: PCRE2 decides every match and capture.
 
 #if __has_include(<hs/hs.h>)
@@ -20,8 +27,10 @@
 #endif
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +70,24 @@ using hs_database_ptr = std::unique_ptr<hs_database_t, hs_database_deleter>;
 using hs_scratch_ptr = std::unique_ptr<hs_scratch_t, hs_scratch_deleter>;
 using hs_compile_error_ptr = std::unique_ptr<hs_compile_error_t, hs_compile_error_deleter>;
 
+/// Whether a regex uses anchors on the whole subject (\A \z \Z \G) or turns multi-line mode
+/// off ((?-m), (?^)): scanned in a block of lines, these would not mean what they mean per line.
+inline bool anchors_on_whole_text(std::string_view regex) noexcept {
+    for (std::size_t i = 0; i < regex.size(); ++i) {
+        if (regex[i] == '\\') {
+            if (i + 1 < regex.size() && std::string_view("AzZG").find(regex[i + 1]) != std::string_view::npos) {
+                return true;
+            }
+            ++i;
+        } else if (regex[i] == '(' && i + 1 < regex.size() && regex[i + 1] == '?') {
+            std::size_t j = i + 2;
+            while (j < regex.size() && std::isalpha(static_cast<unsigned char>(regex[j]))) ++j;
+            if (j < regex.size() && (regex[j] == '-' || regex[j] == '^')) return true;
+        }
+    }
+    return false;
+}
+
 /// Compiles one expression alone; returns Hyperscan's message, empty on success.
 inline std::string hs_try_compile(const std::string& regex, unsigned flags) {
     hs_database_t* db = nullptr;
@@ -77,9 +104,12 @@ inline std::string hs_try_compile(const std::string& regex, unsigned flags) {
 class hyperscan_matcher {
 public:
     struct scratch_type {
-        detail::pcre2_scratch exact;
+        pcre2_matcher::scratch_type exact;
         detail::hs_scratch_ptr hs;
-        std::vector<std::uint8_t> reported;  // per definition: Hyperscan matched it on this line
+        std::vector<std::uint8_t> reported;     // per definition: Hyperscan reported it (one line)
+        std::vector<std::uint32_t> line_ends;   // match_block: offset of each line's '\n'
+        std::vector<std::uint64_t> candidates;  // match_block: line << 32 | definition
+        std::vector<std::uint32_t> last_line;   // match_block: per definition, last line reported + 1
     };
 
     explicit hyperscan_matcher(const definition_set& definitions)
@@ -96,7 +126,9 @@ public:
     const definition_set& definitions() const noexcept { return exact_.definitions(); }
 
     scratch_type make_scratch() const {
-        scratch_type scratch{exact_.make_scratch(), nullptr, std::vector<std::uint8_t>(plans_.size(), 0)};
+        const std::size_t n = plans_.size();
+        scratch_type scratch{exact_.make_scratch(), nullptr, std::vector<std::uint8_t>(n, 0), {}, {},
+                             std::vector<std::uint32_t>(n, 0)};
         if (prototype_scratch_) {
             hs_scratch_t* clone = nullptr;
             if (hs_clone_scratch(prototype_scratch_.get(), &clone) != HS_SUCCESS) {
@@ -107,6 +139,7 @@ public:
         return scratch;
     }
 
+    /// One line on its own.
     void match(std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
         out.clear();
         if (!database_ || line.size() > UINT32_MAX) {
@@ -116,9 +149,9 @@ public:
         std::fill(scratch.reported.begin(), scratch.reported.end(), std::uint8_t{0});
         static constexpr char empty[1] = {};
         const char* data = line.empty() ? empty : line.data();
-        scan_context context{scratch.reported.data(), false};
+        line_context context{scratch.reported.data(), false};
         hs_error_t rc = hs_scan(database_.get(), data, static_cast<unsigned>(line.size()), 0, scratch.hs.get(),
-                                &on_match, &context);
+                                &on_line_match, &context);
         if (rc != HS_SUCCESS) {  // never lose a sample: fall back to PCRE2
             exact_.match(line, scratch.exact, out);
             return;
@@ -126,8 +159,24 @@ public:
         if (!context.any && !some_pcre2_only_) return;
         for (std::size_t i = 0; i < plans_.size(); ++i) {
             if (scratch.reported[i] || plans_[i] == hyperscan_plan::pcre2_only) {
-                exact_.extract(i, line, scratch.exact, out);
+                exact_.extract(i, line, scratch.exact.pcre2, out);
             }
+        }
+    }
+
+    /// Whole lines, each ending in '\n', scanned in one pass (see the top of this file).
+    template <class OnLine>
+    void match_block(std::string_view block, scratch_type& scratch, capture_list& out,
+                     OnLine&& on_line) const noexcept {
+        std::size_t first_line = 0;
+        while (!block.empty()) {  // pieces small enough for Hyperscan's 32-bit lengths and the cache
+            std::size_t size = block.size();
+            if (size > max_scan) {
+                std::size_t cut = block.rfind('\n', max_scan - 1);
+                size = cut == std::string_view::npos ? block.size() : cut + 1;
+            }
+            first_line += match_piece(block.substr(0, size), first_line, scratch, out, on_line);
+            block.remove_prefix(size);
         }
     }
 
@@ -139,17 +188,117 @@ public:
     const pcre2_matcher& exact() const noexcept { return exact_; }
 
 private:
-    struct scan_context {
+    static constexpr std::size_t max_scan = std::size_t{1} << 20;
+
+    struct line_context {
         std::uint8_t* reported;
         bool any;
     };
 
-    static int on_match(unsigned int id, unsigned long long, unsigned long long, unsigned int,
-                        void* raw_context) noexcept {
-        auto* context = static_cast<scan_context*>(raw_context);
+    static int on_line_match(unsigned int id, unsigned long long, unsigned long long, unsigned int,
+                             void* raw_context) noexcept {
+        auto* context = static_cast<line_context*>(raw_context);
         context->reported[id] = 1;
         context->any = true;
         return 0;
+    }
+
+    struct block_context {
+        const std::uint32_t* line_ends;
+        std::size_t lines;
+        std::size_t cursor;  // the line of the latest report: reports come mostly in offset order
+        std::uint32_t* last_line;
+        std::vector<std::uint64_t>* candidates;
+    };
+
+    static int on_block_match(unsigned int id, unsigned long long, unsigned long long to, unsigned int,
+                              void* raw_context) noexcept {
+        auto& c = *static_cast<block_context*>(raw_context);
+        const std::uint64_t last_byte = to == 0 ? 0 : to - 1;  // Hyperscan reports no empty match
+        if (last_byte > c.line_ends[c.cursor]) {
+            while (c.cursor + 1 < c.lines && last_byte > c.line_ends[c.cursor]) ++c.cursor;
+        } else if (c.cursor > 0 && last_byte <= c.line_ends[c.cursor - 1]) {
+            c.cursor = static_cast<std::size_t>(
+                std::lower_bound(c.line_ends, c.line_ends + c.lines, last_byte,
+                                 [](std::uint32_t end, std::uint64_t byte) { return end < byte; }) -
+                c.line_ends);
+        }
+        const auto line = static_cast<std::uint32_t>(c.cursor);
+        if (c.last_line[id] == line + 1) return 0;  // already a candidate on this line
+        c.last_line[id] = line + 1;
+        c.candidates->push_back(std::uint64_t{line} << 32 | id);
+        return 0;
+    }
+
+    /// One piece of a block; returns its number of lines.
+    template <class OnLine>
+    std::size_t match_piece(std::string_view block, std::size_t first_line, scratch_type& scratch, capture_list& out,
+                            OnLine& on_line) const noexcept {
+        auto& ends = scratch.line_ends;
+        ends.clear();
+        for (std::size_t pos = 0; pos < block.size();) {
+            const void* nl = std::memchr(block.data() + pos, '\n', block.size() - pos);
+            std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) : block.size();
+            ends.push_back(static_cast<std::uint32_t>(end));
+            pos = end + 1;
+        }
+        auto line_text = [&](std::size_t i) {
+            std::size_t begin = i == 0 ? 0 : ends[i - 1] + 1;
+            return block.substr(begin, std::min<std::size_t>(ends[i], block.size()) - begin);
+        };
+        if (ends.empty()) return 0;
+
+        auto& candidates = scratch.candidates;
+        candidates.clear();
+        hs_error_t rc = HS_SUCCESS;
+        if (database_) {
+            block_context context{ends.data(), ends.size(), 0, scratch.last_line.data(), &candidates};
+            rc = hs_scan(database_.get(), block.data(), static_cast<unsigned>(block.size()), 0, scratch.hs.get(),
+                         &on_block_match, &context);
+            std::fill(scratch.last_line.begin(), scratch.last_line.end(), 0u);
+        }
+        if (rc != HS_SUCCESS || !database_) {  // never lose a sample: PCRE2, line by line
+            for (std::size_t i = 0; i < ends.size(); ++i) {
+                std::string_view text = line_text(i);
+                exact_.match(text, scratch.exact, out);
+                if (!out.empty()) on_line(first_line + i, text, out);
+            }
+            return ends.size();
+        }
+        if (!std::is_sorted(candidates.begin(), candidates.end())) std::sort(candidates.begin(), candidates.end());
+
+        if (!some_pcre2_only_) {
+            for (std::size_t k = 0; k < candidates.size();) {
+                const std::size_t line = static_cast<std::size_t>(candidates[k] >> 32);
+                std::string_view text = line_text(line);
+                out.clear();
+                for (; k < candidates.size() && (candidates[k] >> 32) == line; ++k) {
+                    exact_.extract(static_cast<std::size_t>(candidates[k] & 0xFFFFFFFFu), text, scratch.exact.pcre2,
+                                   out);
+                }
+                if (!out.empty()) on_line(first_line + line, text, out);
+            }
+            return ends.size();
+        }
+        // Some definitions run on every line: merge them with the reported ones, in order.
+        std::size_t k = 0;
+        for (std::size_t line = 0; line < ends.size(); ++line) {
+            std::string_view text = line_text(line);
+            for (std::size_t j = k; j < candidates.size() && (candidates[j] >> 32) == line; ++j) {
+                scratch.reported[candidates[j] & 0xFFFFFFFFu] = 1;
+            }
+            out.clear();
+            for (std::size_t i = 0; i < plans_.size(); ++i) {
+                if (scratch.reported[i] || plans_[i] == hyperscan_plan::pcre2_only) {
+                    exact_.extract(i, text, scratch.exact.pcre2, out);
+                }
+            }
+            for (; k < candidates.size() && (candidates[k] >> 32) == line; ++k) {
+                scratch.reported[candidates[k] & 0xFFFFFFFFu] = 0;
+            }
+            if (!out.empty()) on_line(first_line + line, text, out);
+        }
+        return ends.size();
     }
 
     void choose_plans() {
@@ -160,12 +309,18 @@ private:
                 reasons_[i] = "can match an empty string, so it matches every line";
                 continue;
             }
-            std::string exact_error = detail::hs_try_compile(regex, HS_FLAG_SINGLEMATCH);
+            if (detail::anchors_on_whole_text(regex)) {
+                plans_[i] = hyperscan_plan::pcre2_only;
+                reasons_[i] = "anchors on the whole text (\\A, \\z, \\Z, \\G or multi-line mode off), "
+                              "which a scan of many lines at once would change";
+                continue;
+            }
+            std::string exact_error = detail::hs_try_compile(regex, scan_flags);
             if (exact_error.empty()) {
                 plans_[i] = hyperscan_plan::exact;
                 continue;
             }
-            std::string prefilter_error = detail::hs_try_compile(regex, HS_FLAG_SINGLEMATCH | HS_FLAG_PREFILTER);
+            std::string prefilter_error = detail::hs_try_compile(regex, scan_flags | HS_FLAG_PREFILTER);
             if (prefilter_error.empty()) {
                 plans_[i] = hyperscan_plan::prefilter;
                 reasons_[i] = exact_error;
@@ -183,8 +338,7 @@ private:
             for (std::size_t i = 0; i < plans_.size(); ++i) {
                 if (plans_[i] == hyperscan_plan::pcre2_only) continue;
                 expressions.push_back(definitions()[i].regex.c_str());
-                flags.push_back(HS_FLAG_SINGLEMATCH |
-                                (plans_[i] == hyperscan_plan::prefilter ? HS_FLAG_PREFILTER : 0u));
+                flags.push_back(scan_flags | (plans_[i] == hyperscan_plan::prefilter ? HS_FLAG_PREFILTER : 0u));
                 ids.push_back(static_cast<unsigned>(i));
             }
             if (expressions.empty()) return;  // every definition runs on PCRE2
@@ -213,6 +367,9 @@ private:
         prototype_scratch_.reset(scratch);
     }
 
+    // Every report, not one per scan, since a scan covers many lines; ^ and $ at line ends.
+    static constexpr unsigned scan_flags = HS_FLAG_MULTILINE;
+
     pcre2_matcher exact_;
     std::vector<hyperscan_plan> plans_;
     std::vector<std::string> reasons_;
@@ -226,7 +383,7 @@ struct hyperscan_engine {
     hyperscan_matcher compile(const definition_set& definitions) const { return hyperscan_matcher(definitions); }
 };
 
-static_assert(regex_matcher<hyperscan_matcher>);
+static_assert(block_regex_matcher<hyperscan_matcher>);
 static_assert(matcher_engine<hyperscan_engine>);
 
 LOGMETRICS_END_NAMESPACE

@@ -3,15 +3,22 @@
 // pcre2_engine: the portable exact engine. Each definition is a PCRE2 pattern (JIT-compiled where
 // the platform allows); a line is searched with each pattern in definition order. It is also the
 // capture stage of the Hyperscan engine, which calls `extract` only for definitions Hyperscan saw.
+//
+// Most definitions contain a literal that every match must contain ("Train_loss=" in
+// "Train_loss=(.*?);"). One pass of a literal filter over the line tells which of those literals
+// are present; a definition whose literal is absent cannot match, and PCRE2 is not called for it.
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "../config.hpp"
 #include "../definition.hpp"
+#include "../detail/literal_filter.hpp"
 #include "../detail/pcre2_code.hpp"
+#include "../detail/required_literal.hpp"
 #include "../error.hpp"
 #include "../matcher.hpp"
 
@@ -19,36 +26,51 @@ LOGMETRICS_BEGIN_NAMESPACE
 
 class pcre2_matcher {
 public:
-    using scratch_type = detail::pcre2_scratch;
+    struct scratch_type {
+        detail::pcre2_scratch pcre2;
+        std::vector<std::uint8_t> literal_found;  // per definition, for the current line
+    };
 
     explicit pcre2_matcher(definition_set definitions) : definitions_(std::move(definitions)) {
         codes_.reserve(definitions_.size());
+        std::vector<std::string> literals;
         for (std::size_t i = 0; i < definitions_.size(); ++i) {
+            literals.push_back(detail::required_literal(definitions_[i].regex));
+            min_lengths_.push_back(0);
             codes_.push_back(detail::pcre2_code::compile(definitions_[i].regex));
             if (!codes_.back().ok()) {  // definition_set validated it already; only memory can fail
                 LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not compile definition " +
                                                                 std::to_string(i) + ": " +
                                                                 codes_.back().error_message()));
             }
+            min_lengths_.back() = codes_.back().min_length();
         }
+        filter_ = detail::literal_filter(literals);
     }
 
     const definition_set& definitions() const noexcept { return definitions_; }
 
     scratch_type make_scratch() const {
-        scratch_type scratch;
-        if (!scratch.ok()) LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not allocate match data"));
+        scratch_type scratch{detail::pcre2_scratch{}, std::vector<std::uint8_t>(codes_.size(), 0)};
+        if (!scratch.pcre2.ok()) LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not allocate match data"));
         return scratch;
     }
 
-    /// Searches `line` with every definition, in order.
+    /// Searches `line` with every definition whose literal it contains, in definition order.
     void match(std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
         out.clear();
-        for (std::size_t i = 0; i < codes_.size(); ++i) extract(i, line, scratch, out);
+        std::fill(scratch.literal_found.begin(), scratch.literal_found.end(), std::uint8_t{0});
+        filter_.find(line, scratch.literal_found.data());
+        for (std::size_t i = 0; i < codes_.size(); ++i) {
+            if (line.size() < min_lengths_[i]) continue;
+            if (filter_.filters(i) && !scratch.literal_found[i]) continue;
+            extract(i, line, scratch.pcre2, out);
+        }
     }
 
     /// Searches `line` with definition `i` alone and adds its capture, if any, to `out`.
-    void extract(std::size_t i, std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
+    void extract(std::size_t i, std::string_view line, detail::pcre2_scratch& scratch,
+                 capture_list& out) const noexcept {
         std::string_view text;
         const auto id = static_cast<std::uint32_t>(i);
         switch (codes_[i].match(line, 0, scratch, text)) {
@@ -64,9 +86,14 @@ public:
     /// Whether definition `i` can match an empty string (and so matches every line).
     bool matches_empty(std::size_t i) const noexcept { return codes_[i].matches_empty(); }
 
+    /// The literal definition `i` is filtered on; empty when it runs on every line.
+    std::string_view required_literal(std::size_t i) const noexcept { return filter_.literal(i); }
+
 private:
     definition_set definitions_;
     std::vector<detail::pcre2_code> codes_;
+    std::vector<std::size_t> min_lengths_;  // PCRE2's lower bound on a match's length
+    detail::literal_filter filter_;
 };
 
 /// The portable engine: PCRE2 with JIT, no Hyperscan needed.
