@@ -163,16 +163,26 @@ TEMPLATE_TEST_CASE("an empty line, and a line with only noise, make no samples",
 TEST_CASE("Hyperscan reports how it runs each definition", "[engines][hyperscan]") {
     auto set = parse_definitions(R"J([
         {"Name": "plain", "Regex": "loss=(\\S+)"},
-        {"Name": "backref", "Regex": "<(\\w+)>(\\d+)</\\1>"},
+        {"Name": "backref", "Regex": "(\\w+)>(\\d+)</\\1>"},
         {"Name": "empty", "Regex": "(\\d*)"},
-        {"Name": "keep", "Regex": "acc=\\K(\\d+)"}])J");
+        {"Name": "keep", "Regex": "acc=\\K(\\d+)"},
+        {"Name": "group first", "Regex": "(\\d+)ms/step"},
+        {"Name": "dot stars", "Regex": "^.*\\[[0-9]+\\].*#011rmse:(\\S+).*$"},
+        {"Name": "whole text", "Regex": "\\Aloss=(\\S+)"}])J");
     hyperscan_matcher matcher(set);
-    CHECK(matcher.plan(0) == hyperscan_plan::exact);
+    CHECK(matcher.plan(0) == hyperscan_plan::prefix);
+    CHECK(matcher.scan_pattern(0) == "loss=");
     CHECK(matcher.plan(1) == hyperscan_plan::prefilter);
     CHECK_FALSE(matcher.plan_reason(1).empty());
     CHECK(matcher.plan(2) == hyperscan_plan::pcre2_only);
     CHECK_THAT(matcher.plan_reason(2), Catch::Matchers::Contains("empty string"));
-    CHECK(matcher.plan(3) != hyperscan_plan::exact);
+    CHECK(matcher.plan(3) != hyperscan_plan::exact);  // Hyperscan has no \K
+    CHECK(matcher.plan(4) == hyperscan_plan::exact);
+    CHECK(matcher.scan_pattern(4) == "(\\d+)ms/step");
+    CHECK(matcher.plan(5) == hyperscan_plan::prefix);
+    CHECK(matcher.scan_pattern(5) == "\\[[0-9]+\\].*#011rmse:");
+    CHECK(matcher.plan(6) == hyperscan_plan::pcre2_only);
+    CHECK_THAT(matcher.plan_reason(6), Catch::Matchers::Contains("whole text"));
 }
 
 TEST_CASE("PCRE2 and Hyperscan agree on the real definitions over a log corpus", "[engines][differential]") {

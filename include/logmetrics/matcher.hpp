@@ -11,6 +11,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -65,19 +66,32 @@ concept regex_matcher = requires(const M& m, typename M::scratch_type& scratch, 
     { m.match(line, scratch, out) } noexcept;
 };
 
+/// Whole lines for a block matcher: `text` holds them, each followed by '\n', and `line_ends[i]`
+/// is the offset in `text` of the '\n' that ends line i.
+struct line_block {
+    std::string_view text;
+    std::span<const std::uint32_t> line_ends;
+
+    std::size_t size() const noexcept { return line_ends.size(); }
+    std::string_view line(std::size_t i) const noexcept {
+        const std::size_t begin = i == 0 ? 0 : std::size_t{line_ends[i - 1]} + 1;
+        return text.substr(begin, line_ends[i] - begin);
+    }
+};
+
 /// What a block matcher calls for each line of a block that has captures: the line's index in
 /// the block (from 0), its text, and its captures (valid during the call only).
 struct block_line_visitor {
     void operator()(std::size_t, std::string_view, const capture_list&) const noexcept {}
 };
 
-/// Optional: a matcher that takes many lines in one call, so it can scan them in one pass. The
-/// block holds whole lines, each followed by '\n'; `on_line` is called, in line order, for each
-/// line with at least one capture. The captures must be what `match` gives for each line alone.
-/// The monitor uses `match_block` when a matcher has it, `match` otherwise.
+/// Optional: a matcher that takes many lines in one call, so it can scan them in one pass.
+/// `on_line` is called, in line order, for each line with at least one capture, and the captures
+/// must be what `match` gives for that line alone. The monitor uses `match_block` when a matcher
+/// has it, `match` otherwise.
 template <class M>
 concept block_regex_matcher = regex_matcher<M> && requires(const M& m, typename M::scratch_type& scratch,
-                                                           std::string_view block, capture_list& out,
+                                                           const line_block& block, capture_list& out,
                                                            block_line_visitor on_line) {
     { m.match_block(block, scratch, out, on_line) } noexcept;
 };

@@ -107,7 +107,10 @@ public:
         if (options_.batch_size == 0) LOGMETRICS_THROW(error(errc::invalid_argument, "batch_size must be positive"));
         batch_.reserve(options_.batch_size + matcher_->definitions().size());
         for (auto& s : definition_stats_) s.rejected_example.reserve(example_limit);
-        if constexpr (matches_blocks) run_copy_.reserve(run_copy_capacity);
+        if constexpr (matches_blocks) {
+            run_copy_.reserve(run_copy_capacity);
+            run_line_ends_.reserve(max_run_lines);
+        }
         if (!options_.step_metric.empty()) {
             const auto& names = matcher_->definitions().metric_names();
             auto it = std::find(names.begin(), names.end(), options_.step_metric);
@@ -189,6 +192,9 @@ private:
     static constexpr std::size_t example_limit = 120;
 
     static constexpr bool matches_blocks = block_regex_matcher<Matcher>;
+    // A run is matched when it reaches either bound, so its memory is fixed and it stays in cache.
+    static constexpr std::size_t max_run_lines = 4096;
+    static constexpr std::size_t max_run_bytes = 1024 * 1024;
     static constexpr std::size_t run_copy_capacity = 64 * 1024;
 
     /// A line from the framer. Matchers that take blocks get runs of whole lines: lines lying
@@ -204,11 +210,14 @@ private:
                 on_line(text, continued);
                 return;
             }
+            if (run_line_ends_.size() == max_run_lines) match_run();
             const bool in_place = in_chunk_before_newline(text);
             if (run_ == run_kind::in_place) {
-                if (in_place && text.data() == run_end_ + 1) {
-                    run_end_ = text.data() + text.size();
-                    ++run_lines_;
+                const char* end = text.data() + text.size();
+                if (in_place && text.data() == run_end_ + 1 &&
+                    static_cast<std::size_t>(end - run_begin_) < max_run_bytes) {
+                    run_end_ = end;
+                    run_line_ends_.push_back(static_cast<std::uint32_t>(end - run_begin_));
                     return;
                 }
                 match_run();
@@ -217,13 +226,13 @@ private:
                 run_ = run_kind::in_place;
                 run_begin_ = text.data();
                 run_end_ = text.data() + text.size();
-                run_lines_ = 1;
+                run_line_ends_.push_back(static_cast<std::uint32_t>(text.size()));
                 return;
             }
             if (run_copy_.size() + text.size() + 1 > run_copy_capacity) match_run();
             run_copy_.append(text);  // within the reserved capacity
+            run_line_ends_.push_back(static_cast<std::uint32_t>(run_copy_.size()));
             run_copy_.push_back('\n');
-            ++run_lines_;
             run_ = run_kind::copied;
         }
     }
@@ -240,19 +249,19 @@ private:
     void match_run() noexcept {
         if constexpr (matches_blocks) {
             if (run_ == run_kind::none) return;
-            std::string_view block = run_ == run_kind::in_place
-                                         ? std::string_view(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_) + 1)
-                                         : std::string_view(run_copy_);
+            std::string_view text = run_ == run_kind::in_place
+                                        ? std::string_view(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_) + 1)
+                                        : std::string_view(run_copy_);
             const std::uint64_t first = line_number_;
             std::optional<timestamp> now;  // read once per run: its lines arrived together
-            matcher_->match_block(block, scratch_, captures_,
+            matcher_->match_block(line_block{text, run_line_ends_}, scratch_, captures_,
                                   [&](std::size_t index, std::string_view, const capture_list& captures) noexcept {
                                       line_number_ = first + index + 1;
                                       if (!now) now = read_clock();
                                       to_samples(captures, *now);
                                   });
-            line_number_ = first + run_lines_;
-            run_lines_ = 0;
+            line_number_ = first + run_line_ends_.size();
+            run_line_ends_.clear();
             run_copy_.clear();
             run_ = run_kind::none;
         }
@@ -391,7 +400,7 @@ private:
     const char* run_begin_ = nullptr;  // in place: the first line
     const char* run_end_ = nullptr;    // in place: the '\n' after the last line
     std::string run_copy_;             // copied: lines, each followed by '\n'
-    std::size_t run_lines_ = 0;
+    std::vector<std::uint32_t> run_line_ends_;  // where each line of the run ends
 };
 
 /// Makes a monitor over a matcher shared with other monitors. Sinks passed as lvalues are held by

@@ -12,6 +12,9 @@
 // one line at a time, turns it down.
 //
 // Each definition gets a plan at compile time, and `plan()` reports it:
+//  - prefix:     Hyperscan scans for the part of the regex before capture group 1 (without a
+//                leading or trailing .*), which every matching line also matches; PCRE2 runs
+//                only on lines it reports. `scan_pattern()` shows that part.
 //  - exact:      Hyperscan compiles it as written; PCRE2 runs only on lines it reports.
 //  - prefilter:  Hyperscan takes a looser form (HS_FLAG_PREFILTER: back-references, some
 //                lookarounds, ...) that never misses a match; PCRE2 confirms.
@@ -38,6 +41,8 @@
 
 #include "../config.hpp"
 #include "../definition.hpp"
+#include "../detail/pcre2_code.hpp"
+#include "../detail/regex_outline.hpp"
 #include "../error.hpp"
 #include "../matcher.hpp"
 #include "pcre2.hpp"
@@ -45,10 +50,11 @@
 LOGMETRICS_BEGIN_NAMESPACE
 
 /// How the Hyperscan engine runs one definition.
-enum class hyperscan_plan : std::uint8_t { exact, prefilter, pcre2_only };
+enum class hyperscan_plan : std::uint8_t { prefix, exact, prefilter, pcre2_only };
 
 constexpr std::string_view to_string(hyperscan_plan plan) noexcept {
     switch (plan) {
+        case hyperscan_plan::prefix: return "hyperscan-prefix";
         case hyperscan_plan::exact: return "hyperscan";
         case hyperscan_plan::prefilter: return "hyperscan-prefilter";
         case hyperscan_plan::pcre2_only: return "pcre2-only";
@@ -107,7 +113,7 @@ public:
         pcre2_matcher::scratch_type exact;
         detail::hs_scratch_ptr hs;
         std::vector<std::uint8_t> reported;     // per definition: Hyperscan reported it (one line)
-        std::vector<std::uint32_t> line_ends;   // match_block: offset of each line's '\n'
+        std::vector<std::uint32_t> line_ends;   // match_block on plain text: where lines end
         std::vector<std::uint64_t> candidates;  // match_block: line << 32 | definition
         std::vector<std::uint32_t> last_line;   // match_block: per definition, last line reported + 1
     };
@@ -164,25 +170,100 @@ public:
         }
     }
 
-    /// Whole lines, each ending in '\n', scanned in one pass (see the top of this file).
+    /// Whole lines, scanned in one pass (see the top of this file).
     template <class OnLine>
-    void match_block(std::string_view block, scratch_type& scratch, capture_list& out,
+    void match_block(const line_block& block, scratch_type& scratch, capture_list& out,
+                     OnLine&& on_line) const noexcept {
+        if (block.size() == 0) return;
+        const std::size_t scanned = std::min(std::size_t{block.line_ends.back()} + 1, block.text.size());
+        if (!database_ || scanned > max_scan) {  // Hyperscan takes 32-bit lengths; keep pieces small
+            for (std::size_t i = 0; i < block.size(); ++i) {
+                std::string_view text = block.line(i);
+                match(text, scratch, out);
+                if (!out.empty()) on_line(i, text, out);
+            }
+            return;
+        }
+        auto& candidates = scratch.candidates;
+        candidates.clear();
+        block_context context{block.line_ends.data(), block.size(), 0, scratch.last_line.data(), &candidates};
+        hs_error_t rc = hs_scan(database_.get(), block.text.data(), static_cast<unsigned>(scanned), 0,
+                                scratch.hs.get(), &on_block_match, &context);
+        std::fill(scratch.last_line.begin(), scratch.last_line.end(), 0u);
+        if (rc != HS_SUCCESS) {  // never lose a sample: PCRE2, line by line
+            for (std::size_t i = 0; i < block.size(); ++i) {
+                std::string_view text = block.line(i);
+                exact_.match(text, scratch.exact, out);
+                if (!out.empty()) on_line(i, text, out);
+            }
+            return;
+        }
+        if (!std::is_sorted(candidates.begin(), candidates.end())) std::sort(candidates.begin(), candidates.end());
+        if (!some_pcre2_only_) {
+            for (std::size_t k = 0; k < candidates.size();) {
+                const auto line = static_cast<std::size_t>(candidates[k] >> 32);
+                std::string_view text = block.line(line);
+                out.clear();
+                for (; k < candidates.size() && (candidates[k] >> 32) == line; ++k) {
+                    exact_.extract(static_cast<std::size_t>(candidates[k] & 0xFFFFFFFFu), text, scratch.exact.pcre2,
+                                   out);
+                }
+                if (!out.empty()) on_line(line, text, out);
+            }
+            return;
+        }
+        // Some definitions run on every line: merge them with the reported ones, in order.
+        std::size_t k = 0;
+        for (std::size_t line = 0; line < block.size(); ++line) {
+            std::string_view text = block.line(line);
+            for (std::size_t j = k; j < candidates.size() && (candidates[j] >> 32) == line; ++j) {
+                scratch.reported[candidates[j] & 0xFFFFFFFFu] = 1;
+            }
+            out.clear();
+            for (std::size_t i = 0; i < plans_.size(); ++i) {
+                if (scratch.reported[i] || plans_[i] == hyperscan_plan::pcre2_only) {
+                    exact_.extract(i, text, scratch.exact.pcre2, out);
+                }
+            }
+            for (; k < candidates.size() && (candidates[k] >> 32) == line; ++k) {
+                scratch.reported[candidates[k] & 0xFFFFFFFFu] = 0;
+            }
+            if (!out.empty()) on_line(line, text, out);
+        }
+    }
+
+    /// The same, for text that is not indexed yet: whole lines, each followed by '\n' (under 4 GiB).
+    template <class OnLine>
+    void match_block(std::string_view text, scratch_type& scratch, capture_list& out,
                      OnLine&& on_line) const noexcept {
         std::size_t first_line = 0;
-        while (!block.empty()) {  // pieces small enough for Hyperscan's 32-bit lengths and the cache
-            std::size_t size = block.size();
-            if (size > max_scan) {
-                std::size_t cut = block.rfind('\n', max_scan - 1);
-                size = cut == std::string_view::npos ? block.size() : cut + 1;
+        while (!text.empty()) {
+            auto& ends = scratch.line_ends;
+            ends.clear();
+            std::size_t pos = 0;
+            while (pos < text.size()) {  // whole lines, up to about max_scan bytes (at least one)
+                const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+                const std::size_t end =
+                    nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+                if (!ends.empty() && end >= max_scan) break;
+                ends.push_back(static_cast<std::uint32_t>(end));
+                pos = end + 1;
             }
-            first_line += match_piece(block.substr(0, size), first_line, scratch, out, on_line);
-            block.remove_prefix(size);
+            const std::size_t used = std::min(pos, text.size());
+            match_block(line_block{text.substr(0, used), ends}, scratch, out,
+                        [&](std::size_t index, std::string_view line, const capture_list& captures) noexcept {
+                            on_line(first_line + index, line, captures);
+                        });
+            first_line += ends.size();
+            text.remove_prefix(used);
         }
     }
 
     /// How definition `i` is run, and why when it is not plain Hyperscan.
     hyperscan_plan plan(std::size_t i) const noexcept { return plans_[i]; }
     const std::string& plan_reason(std::size_t i) const noexcept { return reasons_[i]; }
+    /// What Hyperscan scans for on behalf of definition `i` (empty for pcre2_only).
+    const std::string& scan_pattern(std::size_t i) const noexcept { return patterns_[i]; }
 
     /// The exact engine inside (its JIT status, for reports).
     const pcre2_matcher& exact() const noexcept { return exact_; }
@@ -230,78 +311,8 @@ private:
         return 0;
     }
 
-    /// One piece of a block; returns its number of lines.
-    template <class OnLine>
-    std::size_t match_piece(std::string_view block, std::size_t first_line, scratch_type& scratch, capture_list& out,
-                            OnLine& on_line) const noexcept {
-        auto& ends = scratch.line_ends;
-        ends.clear();
-        for (std::size_t pos = 0; pos < block.size();) {
-            const void* nl = std::memchr(block.data() + pos, '\n', block.size() - pos);
-            std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) : block.size();
-            ends.push_back(static_cast<std::uint32_t>(end));
-            pos = end + 1;
-        }
-        auto line_text = [&](std::size_t i) {
-            std::size_t begin = i == 0 ? 0 : ends[i - 1] + 1;
-            return block.substr(begin, std::min<std::size_t>(ends[i], block.size()) - begin);
-        };
-        if (ends.empty()) return 0;
-
-        auto& candidates = scratch.candidates;
-        candidates.clear();
-        hs_error_t rc = HS_SUCCESS;
-        if (database_) {
-            block_context context{ends.data(), ends.size(), 0, scratch.last_line.data(), &candidates};
-            rc = hs_scan(database_.get(), block.data(), static_cast<unsigned>(block.size()), 0, scratch.hs.get(),
-                         &on_block_match, &context);
-            std::fill(scratch.last_line.begin(), scratch.last_line.end(), 0u);
-        }
-        if (rc != HS_SUCCESS || !database_) {  // never lose a sample: PCRE2, line by line
-            for (std::size_t i = 0; i < ends.size(); ++i) {
-                std::string_view text = line_text(i);
-                exact_.match(text, scratch.exact, out);
-                if (!out.empty()) on_line(first_line + i, text, out);
-            }
-            return ends.size();
-        }
-        if (!std::is_sorted(candidates.begin(), candidates.end())) std::sort(candidates.begin(), candidates.end());
-
-        if (!some_pcre2_only_) {
-            for (std::size_t k = 0; k < candidates.size();) {
-                const std::size_t line = static_cast<std::size_t>(candidates[k] >> 32);
-                std::string_view text = line_text(line);
-                out.clear();
-                for (; k < candidates.size() && (candidates[k] >> 32) == line; ++k) {
-                    exact_.extract(static_cast<std::size_t>(candidates[k] & 0xFFFFFFFFu), text, scratch.exact.pcre2,
-                                   out);
-                }
-                if (!out.empty()) on_line(first_line + line, text, out);
-            }
-            return ends.size();
-        }
-        // Some definitions run on every line: merge them with the reported ones, in order.
-        std::size_t k = 0;
-        for (std::size_t line = 0; line < ends.size(); ++line) {
-            std::string_view text = line_text(line);
-            for (std::size_t j = k; j < candidates.size() && (candidates[j] >> 32) == line; ++j) {
-                scratch.reported[candidates[j] & 0xFFFFFFFFu] = 1;
-            }
-            out.clear();
-            for (std::size_t i = 0; i < plans_.size(); ++i) {
-                if (scratch.reported[i] || plans_[i] == hyperscan_plan::pcre2_only) {
-                    exact_.extract(i, text, scratch.exact.pcre2, out);
-                }
-            }
-            for (; k < candidates.size() && (candidates[k] >> 32) == line; ++k) {
-                scratch.reported[candidates[k] & 0xFFFFFFFFu] = 0;
-            }
-            if (!out.empty()) on_line(first_line + line, text, out);
-        }
-        return ends.size();
-    }
-
     void choose_plans() {
+        patterns_.resize(plans_.size());
         for (std::size_t i = 0; i < plans_.size(); ++i) {
             const std::string& regex = definitions()[i].regex;
             if (exact_.matches_empty(i)) {
@@ -315,6 +326,16 @@ private:
                               "which a scan of many lines at once would change";
                 continue;
             }
+            // The part before group 1 finds the same lines, with fewer reports and often a
+            // simpler automaton; PCRE2 confirms each line it reports anyway.
+            std::string prefix = detail::scan_prefix(regex);
+            if (!prefix.empty() && detail::pcre2_code::compile(prefix).min_length() > 0 &&
+                detail::hs_try_compile(prefix, scan_flags).empty()) {
+                plans_[i] = hyperscan_plan::prefix;
+                patterns_[i] = std::move(prefix);
+                continue;
+            }
+            patterns_[i] = regex;
             std::string exact_error = detail::hs_try_compile(regex, scan_flags);
             if (exact_error.empty()) {
                 plans_[i] = hyperscan_plan::exact;
@@ -337,7 +358,7 @@ private:
             std::vector<unsigned> flags, ids;
             for (std::size_t i = 0; i < plans_.size(); ++i) {
                 if (plans_[i] == hyperscan_plan::pcre2_only) continue;
-                expressions.push_back(definitions()[i].regex.c_str());
+                expressions.push_back(patterns_[i].c_str());
                 flags.push_back(scan_flags | (plans_[i] == hyperscan_plan::prefilter ? HS_FLAG_PREFILTER : 0u));
                 ids.push_back(static_cast<unsigned>(i));
             }
@@ -372,6 +393,7 @@ private:
 
     pcre2_matcher exact_;
     std::vector<hyperscan_plan> plans_;
+    std::vector<std::string> patterns_;  // what Hyperscan scans for, per definition
     std::vector<std::string> reasons_;
     bool some_pcre2_only_ = false;  // then PCRE2 runs on every line, whatever Hyperscan saw
     detail::hs_database_ptr database_;

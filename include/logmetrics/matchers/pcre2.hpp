@@ -18,7 +18,7 @@
 #include "../definition.hpp"
 #include "../detail/literal_filter.hpp"
 #include "../detail/pcre2_code.hpp"
-#include "../detail/required_literal.hpp"
+#include "../detail/regex_outline.hpp"
 #include "../error.hpp"
 #include "../matcher.hpp"
 
