@@ -166,21 +166,24 @@ TEST_CASE("Hyperscan reports how it runs each definition", "[engines][hyperscan]
         {"Name": "backref", "Regex": "(\\w+)>(\\d+)</\\1>"},
         {"Name": "empty", "Regex": "(\\d*)"},
         {"Name": "keep", "Regex": "acc=\\K(\\d+)"},
-        {"Name": "group first", "Regex": "(\\d+)ms/step"},
+        {"Name": "group first", "Regex": "(\\d+)/s"},
         {"Name": "dot stars", "Regex": "^.*\\[[0-9]+\\].*#011rmse:(\\S+).*$"},
-        {"Name": "whole text", "Regex": "\\Aloss=(\\S+)"}])J");
+        {"Name": "whole text", "Regex": "\\Aloss=(\\S+)"},
+        {"Name": "short literals", "Regex": "^ep \\d+ (\\S+)"}])J");
     hyperscan_matcher matcher(set);
-    CHECK(matcher.plan(0) == hyperscan_plan::prefix);
-    CHECK(matcher.scan_pattern(0) == "loss=");
+    CHECK(matcher.plan(0) == hyperscan_plan::filter);
+    CHECK(matcher.scan_pattern(0) == "\\x6c\\x6f\\x73\\x73\\x3d");  // the literal "loss="
     CHECK(matcher.plan(1) == hyperscan_plan::prefilter);
     CHECK_FALSE(matcher.plan_reason(1).empty());
     CHECK(matcher.plan(2) == hyperscan_plan::pcre2_only);
     CHECK_THAT(matcher.plan_reason(2), Catch::Matchers::Contains("empty string"));
     CHECK(matcher.plan(3) != hyperscan_plan::exact);  // Hyperscan has no \K
     CHECK(matcher.plan(4) == hyperscan_plan::exact);
-    CHECK(matcher.scan_pattern(4) == "(\\d+)ms/step");
-    CHECK(matcher.plan(5) == hyperscan_plan::prefix);
-    CHECK(matcher.scan_pattern(5) == "\\[[0-9]+\\].*#011rmse:");
+    CHECK(matcher.scan_pattern(4) == "(\\d+)/s");  // no 4-byte literal, nothing before the group
+    CHECK(matcher.plan(5) == hyperscan_plan::filter);
+    CHECK(matcher.scan_pattern(5) == "\\x23\\x30\\x31\\x31\\x72\\x6d\\x73\\x65\\x3a");  // "#011rmse:"
+    CHECK(matcher.plan(7) == hyperscan_plan::filter);  // no 4-byte literal: the part before the group
+    CHECK(matcher.scan_pattern(7) == "^ep \\d+ ");
     CHECK(matcher.plan(6) == hyperscan_plan::pcre2_only);
     CHECK_THAT(matcher.plan_reason(6), Catch::Matchers::Contains("whole text"));
 }

@@ -584,7 +584,7 @@ std::vector<std::string> describe_plans(const Matcher& matcher) {
 #if LOGMETRICS_CLI_HYPERSCAN
     if constexpr (std::is_same_v<Matcher, lm::hyperscan_matcher>) {
         for (std::size_t i = 0; i < plans.size(); ++i) {
-            if (matcher.plan(i) == lm::hyperscan_plan::exact || matcher.plan(i) == lm::hyperscan_plan::prefix) continue;
+            if (matcher.plan(i) == lm::hyperscan_plan::exact || matcher.plan(i) == lm::hyperscan_plan::filter) continue;
             plans[i] = "runs as " + std::string(lm::to_string(matcher.plan(i)));
             if (!matcher.plan_reason(i).empty()) plans[i] += ": " + matcher.plan_reason(i);
         }

@@ -12,9 +12,11 @@
 // one line at a time, turns it down.
 //
 // Each definition gets a plan at compile time, and `plan()` reports it:
-//  - prefix:     Hyperscan scans for the part of the regex before capture group 1 (without a
-//                leading or trailing .*), which every matching line also matches; PCRE2 runs
-//                only on lines it reports. `scan_pattern()` shows that part.
+//  - filter:     Hyperscan scans for a looser pattern that every matching line also matches:
+//                a literal of 4 bytes or more that every match contains, or else the part of the
+//                regex before capture group 1 (without a leading or trailing .*). Fewer reports
+//                and simpler automata than the whole regex; PCRE2 runs only on lines reported.
+//                `scan_pattern()` shows what is scanned for.
 //  - exact:      Hyperscan compiles it as written; PCRE2 runs only on lines it reports.
 //  - prefilter:  Hyperscan takes a looser form (HS_FLAG_PREFILTER: back-references, some
 //                lookarounds, ...) that never misses a match; PCRE2 confirms.
@@ -50,11 +52,11 @@
 LOGMETRICS_BEGIN_NAMESPACE
 
 /// How the Hyperscan engine runs one definition.
-enum class hyperscan_plan : std::uint8_t { prefix, exact, prefilter, pcre2_only };
+enum class hyperscan_plan : std::uint8_t { filter, exact, prefilter, pcre2_only };
 
 constexpr std::string_view to_string(hyperscan_plan plan) noexcept {
     switch (plan) {
-        case hyperscan_plan::prefix: return "hyperscan-prefix";
+        case hyperscan_plan::filter: return "hyperscan-filter";
         case hyperscan_plan::exact: return "hyperscan";
         case hyperscan_plan::prefilter: return "hyperscan-prefilter";
         case hyperscan_plan::pcre2_only: return "pcre2-only";
@@ -92,6 +94,20 @@ inline bool anchors_on_whole_text(std::string_view regex) noexcept {
         }
     }
     return false;
+}
+
+/// A Hyperscan pattern that matches `literal` byte for byte (every byte written as \xHH).
+inline std::string hs_literal_pattern(std::string_view literal) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string pattern;
+    pattern.reserve(literal.size() * 4);
+    for (char c : literal) {
+        const auto byte = static_cast<unsigned char>(c);
+        pattern += "\\x";
+        pattern += hex[byte >> 4];
+        pattern += hex[byte & 15];
+    }
+    return pattern;
 }
 
 /// Compiles one expression alone; returns Hyperscan's message, empty on success.
@@ -326,12 +342,18 @@ private:
                               "which a scan of many lines at once would change";
                 continue;
             }
-            // The part before group 1 finds the same lines, with fewer reports and often a
-            // simpler automaton; PCRE2 confirms each line it reports anyway.
+            // A looser pattern finds every line the regex matches, with fewer reports and a
+            // simpler automaton (literals are what Hyperscan scans for fastest); PCRE2 confirms
+            // each line reported anyway. Four bytes keep the false candidates rare.
+            if (std::string literal = detail::required_literal(regex); literal.size() >= 4) {
+                plans_[i] = hyperscan_plan::filter;
+                patterns_[i] = detail::hs_literal_pattern(literal);
+                continue;
+            }
             std::string prefix = detail::scan_prefix(regex);
             if (!prefix.empty() && detail::pcre2_code::compile(prefix).min_length() > 0 &&
                 detail::hs_try_compile(prefix, scan_flags).empty()) {
-                plans_[i] = hyperscan_plan::prefix;
+                plans_[i] = hyperscan_plan::filter;
                 patterns_[i] = std::move(prefix);
                 continue;
             }
