@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -339,11 +340,32 @@ private:
         }
     }
 
+    /// Hands the batched samples to every sink, at most `batch_size` per call. A sink that takes
+    /// one sample at a time gets each in its own guarded call, so a failed write costs that sample
+    /// only, never the rest of the batch.
     void deliver() noexcept {
         if (batch_.empty()) return;
-        std::span<const sample> batch(batch_.data(), batch_.size());
-        for_each_sink([batch](auto& sink) { write_batch(sink, batch); });
+        const std::span<const sample> all(batch_.data(), batch_.size());
+        for (std::size_t at = 0; at < all.size(); at += options_.batch_size) {
+            const auto batch = all.subspan(at, std::min(options_.batch_size, all.size() - at));
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                (write_to(std::get<I>(sinks_), I, batch), ...);
+            }(std::index_sequence_for<Sinks...>{});
+        }
         batch_.clear();
+    }
+
+    template <class Sink>
+    void write_to(Sink& sink, std::size_t index, std::span<const sample> batch) noexcept {
+        if constexpr (batch_metric_sink<std::remove_reference_t<Sink>>) {
+            auto write = [batch](auto& s) { s.write(batch); };
+            guarded(sink, write, index);
+        } else {
+            for (const sample& one : batch) {
+                auto write = [&one](auto& s) { s.write(one); };
+                guarded(sink, write, index);
+            }
+        }
     }
 
     template <class Action>
