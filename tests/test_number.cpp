@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The number grammar for captured values (include/logmetrics/number.hpp).
 
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 
 #include "logmetrics/number.hpp"
@@ -79,4 +82,35 @@ TEST_CASE("integers are exact beyond 2^53", "[number]") {
     CHECK_FALSE(parse_integer("99999999999999999999").has_value());  // does not fit
     CHECK_FALSE(parse_integer("+-1").has_value());
     CHECK_FALSE(parse_integer("").has_value());
+}
+
+TEST_CASE("the fast path gives from_chars' value, bit for bit", "[number]") {
+    // parse_number computes short decimals as mantissa * 10^k in one rounding; from_chars is the
+    // reference for every shape the fast path takes or declines.
+    std::mt19937_64 random(12345);
+    auto digits = [&](int count) {
+        std::string text;
+        for (int i = 0; i < count; ++i) text += static_cast<char>('0' + random() % 10);
+        return text;
+    };
+    for (int i = 0; i < 200000; ++i) {
+        std::string text = digits(1 + static_cast<int>(random() % 12));
+        if (random() % 2) text += "." + digits(1 + static_cast<int>(random() % 12));
+        if (random() % 3 == 0) {
+            text += random() % 2 ? "e" : "E";
+            if (random() % 2) text += random() % 2 ? "-" : "+";
+            text += std::to_string(random() % 40);
+        }
+        double expected = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expected);
+        REQUIRE(ec == std::errc());
+        REQUIRE(end == text.data() + text.size());
+        auto parsed = parse_number(text);
+        INFO(text);
+        REQUIRE(parsed);
+        REQUIRE(std::memcmp(&*parsed, &expected, sizeof expected) == 0);
+        auto negative = parse_number("-" + text);
+        REQUIRE(negative);
+        REQUIRE(*negative == -expected);
+    }
 }

@@ -7,7 +7,9 @@
 // locale-independent (std::from_chars). A finite literal too large for a double becomes +-inf
 // and one too small becomes +-0, as Python's float() and Java's Double.parseDouble do.
 
+#include <cfloat>
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -90,6 +92,51 @@ constexpr bool scan_finite(std::string_view text, number_shape& shape) noexcept 
     return true;
 }
 
+/// Clinger's fast path for text the grammar accepted: when the digits fit in 53 bits and the
+/// power of ten is at most 22, both are exact doubles and one IEEE multiplication or division
+/// rounds correctly, giving the same value as from_chars. Most logged numbers qualify.
+inline bool parse_exact_decimal(std::string_view text, double& out) noexcept {
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    static constexpr double powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    std::uint64_t mantissa = 0;
+    int digits = 0, fraction_digits = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && is_digit(text[i]); ++i) {
+        if (++digits > 19) return false;
+        mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    }
+    if (i < text.size() && text[i] == '.') {
+        for (++i; i < text.size() && is_digit(text[i]); ++i, ++fraction_digits) {
+            if (++digits > 19) return false;
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+        }
+    }
+    int exponent = 0;
+    if (i < text.size()) {  // the grammar guarantees [eE] [+-]? digits here
+        ++i;
+        const bool negative = text[i] == '-';
+        if (text[i] == '+' || text[i] == '-') ++i;
+        for (; i < text.size(); ++i) {
+            exponent = exponent * 10 + (text[i] - '0');
+            if (exponent > 1000) return false;
+        }
+        if (negative) exponent = -exponent;
+    }
+    if (mantissa > (std::uint64_t{1} << 53)) return false;
+    const int power = exponent - fraction_digits;
+    if (power < -22 || power > 22) return false;
+    const auto m = static_cast<double>(mantissa);
+    out = power < 0 ? m / powers_of_ten[-power] : m * powers_of_ten[power];
+    return true;
+#else
+    (void)text;
+    (void)out;
+    return false;  // extended-precision arithmetic could round twice: leave it to from_chars
+#endif
+}
+
 }  // namespace detail
 
 /// Parses captured text as a double by the grammar above; empty when it is not a number.
@@ -112,6 +159,7 @@ inline std::optional<double> parse_number(std::string_view text) noexcept {
     detail::number_shape shape;
     if (!detail::scan_finite(text, shape)) return std::nullopt;
     double value = 0;
+    if (detail::parse_exact_decimal(shape.unsigned_text, value)) return negative ? -value : value;
     const char* first = shape.unsigned_text.data();
     const char* last = first + shape.unsigned_text.size();
     auto [end, ec] = std::from_chars(first, last, value, std::chars_format::general);

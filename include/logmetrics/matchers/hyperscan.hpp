@@ -214,7 +214,7 @@ public:
             }
             return;
         }
-        if (!std::is_sorted(candidates.begin(), candidates.end())) std::sort(candidates.begin(), candidates.end());
+        sort_candidates(candidates);
         if (!some_pcre2_only_) {
             for (std::size_t k = 0; k < candidates.size();) {
                 const auto line = static_cast<std::size_t>(candidates[k] >> 32);
@@ -298,6 +298,23 @@ private:
         context->reported[id] = 1;
         context->any = true;
         return 0;
+    }
+
+    /// Into (line, definition) order. Reports come in order of their end offset, so only the
+    /// definitions within a line are out of order: insertion sort, unless that turns out wrong.
+    static void sort_candidates(std::vector<std::uint64_t>& candidates) noexcept {
+        std::size_t moves = 0;
+        for (std::size_t i = 1; i < candidates.size(); ++i) {
+            const std::uint64_t key = candidates[i];
+            std::size_t j = i;
+            for (; j > 0 && candidates[j - 1] > key; --j) candidates[j] = candidates[j - 1];
+            candidates[j] = key;
+            moves += i - j;
+            if (moves > 8 * candidates.size()) {
+                std::sort(candidates.begin(), candidates.end());
+                return;
+            }
+        }
     }
 
     struct block_context {
