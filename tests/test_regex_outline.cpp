@@ -166,3 +166,93 @@ TEST_CASE("the PCRE2 engine's literal filter changes no capture", "[outline][eng
     }
     CHECK(captures > 1000);
 }
+
+namespace {
+
+/// PCRE2's own answer for group 1, as direct_capture reports it.
+logmetrics::detail::direct_capture::result pcre2_capture(const logmetrics::detail::pcre2_code& code,
+                                                         std::string_view line,
+                                                         logmetrics::detail::pcre2_scratch& scratch,
+                                                         std::string_view& capture) {
+    using logmetrics::detail::match_outcome;
+    switch (code.match(line, 0, scratch, capture)) {
+        case match_outcome::matched: return logmetrics::detail::direct_capture::result::matched;
+        case match_outcome::no_match: return logmetrics::detail::direct_capture::result::no_match;
+        default: return logmetrics::detail::direct_capture::result::unsure;
+    }
+}
+
+/// Compares the direct reading with PCRE2 on `line`; an "unsure" direct answer is always fine.
+void check_same_capture(const std::string& regex, const std::string& line) {
+    using logmetrics::detail::direct_capture;
+    const auto direct = direct_capture::from(regex);
+    REQUIRE(direct);
+    const auto code = logmetrics::detail::pcre2_code::compile(regex);
+    logmetrics::detail::pcre2_scratch scratch;
+    std::string_view want, got;
+    const auto expected = pcre2_capture(code, line, scratch, want);
+    const auto actual = direct->find(line, got);
+    INFO("regex " << regex << "  line \"" << line << "\"");
+    if (actual == direct_capture::result::unsure) return;
+    REQUIRE(actual == expected);
+    if (actual == direct_capture::result::matched) {
+        CHECK(got == want);
+        CHECK(got.data() == want.data());
+    }
+}
+
+}  // namespace
+
+TEST_CASE("which regexes have group 1 read directly", "[outline][direct]") {
+    using logmetrics::detail::direct_capture;
+    for (const char* yes : {R"(loss=([0-9.]+))", R"(Train_loss=(.*?);)", R"(#011rmse:(\S+)$)", R"(^Epoch (\d+))",
+                            R"('eval_loss': ([0-9.e-]+))", R"(acc=(\d*)%)", R"(x=(a+?)b)", R"(^(\S+))"}) {
+        INFO(yes);
+        CHECK(direct_capture::from(yes));
+    }
+    for (const char* no : {R"((\d+)ms)", R"(loss=(\d+)|acc=(\d+))", R"(loss=(\d+\.\d+))", R"(loss=(?<v>\d+))",
+                           R"(loss=(\d{1,3}))", R"(loss=(\d++))", R"(loss=(\d+)?x)", R"(^Epoch (\d+)/\d+)",
+                           R"(iter \d+: loss=(\d+))", R"(loss=(\R+))", R"(loss=(\1+))", R"((?i)loss=(\d+))"}) {
+        INFO(no);
+        CHECK_FALSE(direct_capture::from(no));
+    }
+}
+
+TEST_CASE("group 1 read directly is PCRE2's group 1", "[outline][direct]") {
+    SECTION("greedy runs back off, lazy runs grow, the leftmost start wins") {
+        const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+            {R"(loss=([0-9.]+))", {"loss=0.5", "loss=", "loss=x loss=2", "aloss=1.5.3;", "loss=loss=7"}},
+            {R"(loss=(.*?);)", {"loss=1;2;", "loss=;", "loss=abc", "loss=a loss=b;", "x;loss=3;"}},
+            {R"(loss: (.*?) -)", {"loss: 0.3 - acc: 1 - x", "loss:  - ", "loss: 1 -- 2", "loss: -"}},
+            {R"(v=(\S+)x)", {"v=abcx", "v=axbx", "v=x", "v=xx", "v=ab v=cx", "v=abc"}},
+            {R"(v=(\S*)x)", {"v=x", "v=xx", "v=", "v=a x"}},
+            {R"(v=(a+?)ab)", {"v=aab", "v=aaab", "v=ab", "v=abab", "v=aab v=ab"}},
+            {R"(#011rmse:(\S+)$)", {"#011rmse:1.5", "#011rmse:1.5 ", "#011rmse:1 #011rmse:2", "#011rmse:2\n", "#011rmse:"}},
+            {R"(^Epoch (\d+))", {"Epoch 3/10", " Epoch 3", "Epoch x", "Epoch 12"}},
+            {R"(^(\S+))", {"abc def", " abc", "", "x"}},
+        };
+        for (const auto& [regex, lines] : cases) {
+            for (const auto& line : lines) check_same_capture(regex, line);
+        }
+    }
+    SECTION("every real definition with a direct form, over the corpus and random lines") {
+        std::mt19937 random(99);
+        const auto lines = corpus_lines();
+        std::size_t direct = 0;
+        for (const auto& d : real_definitions()) {
+            const auto form = logmetrics::detail::direct_capture::from(d.regex);
+            if (!form) continue;
+            ++direct;
+            for (const auto& line : lines) check_same_capture(d.regex, line);
+            // Lines made of the regex's own bytes and a few others: prefixes, suffixes, near misses.
+            const std::string alphabet = d.regex + " .;-09aZ\t";
+            for (int i = 0; i < 300; ++i) {
+                std::string line;
+                const std::size_t length = random() % 40;
+                for (std::size_t k = 0; k < length; ++k) line += alphabet[random() % alphabet.size()];
+                check_same_capture(d.regex, line);
+            }
+        }
+        CHECK(direct > 150);  // 187 of the 449 real definitions have the simple shape
+    }
+}

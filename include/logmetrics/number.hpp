@@ -92,9 +92,10 @@ constexpr bool scan_finite(std::string_view text, number_shape& shape) noexcept 
     return true;
 }
 
-/// Clinger's fast path for text the grammar accepted: when the digits fit in 53 bits and the
-/// power of ten is at most 22, both are exact doubles and one IEEE multiplication or division
-/// rounds correctly, giving the same value as from_chars. Most logged numbers qualify.
+/// Clinger's fast path, for unsigned text: when it is in the grammar, its digits fit in 53 bits
+/// and the power of ten is at most 22, both are exact doubles and one IEEE multiplication or
+/// division rounds correctly, giving from_chars' value. Most logged numbers qualify; for the
+/// rest (and for text outside the grammar) it returns false and the full path decides.
 inline bool parse_exact_decimal(std::string_view text, double& out) noexcept {
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
     static constexpr double powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -112,16 +113,21 @@ inline bool parse_exact_decimal(std::string_view text, double& out) noexcept {
             if (++digits > 19) return false;
             mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
         }
+        if (fraction_digits == 0) return false;  // "5." is not in the grammar
     }
+    if (digits == 0) return false;
     int exponent = 0;
-    if (i < text.size()) {  // the grammar guarantees [eE] [+-]? digits here
+    if (i < text.size()) {
+        if (text[i] != 'e' && text[i] != 'E') return false;
         ++i;
-        const bool negative = text[i] == '-';
-        if (text[i] == '+' || text[i] == '-') ++i;
-        for (; i < text.size(); ++i) {
+        const bool negative = i < text.size() && text[i] == '-';
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+        const std::size_t exponent_start = i;
+        for (; i < text.size() && is_digit(text[i]); ++i) {
             exponent = exponent * 10 + (text[i] - '0');
             if (exponent > 1000) return false;
         }
+        if (i == exponent_start || i != text.size()) return false;
         if (negative) exponent = -exponent;
     }
     if (mantissa > (std::uint64_t{1} << 53)) return false;
@@ -148,6 +154,8 @@ inline std::optional<double> parse_number(std::string_view text) noexcept {
         negative = body.front() == '-';
         body.remove_prefix(1);
     }
+    double value = 0;
+    if (detail::parse_exact_decimal(body, value)) return negative ? -value : value;
     constexpr double infinity = std::numeric_limits<double>::infinity();
     if (detail::equals_ignoring_case(body, "inf") || detail::equals_ignoring_case(body, "infinity")) {
         return negative ? -infinity : infinity;
@@ -158,8 +166,6 @@ inline std::optional<double> parse_number(std::string_view text) noexcept {
     }
     detail::number_shape shape;
     if (!detail::scan_finite(text, shape)) return std::nullopt;
-    double value = 0;
-    if (detail::parse_exact_decimal(shape.unsigned_text, value)) return negative ? -value : value;
     const char* first = shape.unsigned_text.data();
     const char* last = first + shape.unsigned_text.size();
     auto [end, ec] = std::from_chars(first, last, value, std::chars_format::general);

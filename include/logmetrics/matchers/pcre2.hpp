@@ -7,15 +7,19 @@
 // Most definitions contain a literal that every match must contain ("Train_loss=" in
 // "Train_loss=(.*?);"). One pass of a literal filter over the line tells which of those literals
 // are present; a definition whose literal is absent cannot match, and PCRE2 is not called for it.
+// And most have the shape literal(class-run)literal: their group 1 is read directly, with the
+// same result as PCRE2's (detail/direct_capture.hpp), and PCRE2 runs only for the others.
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "../config.hpp"
 #include "../definition.hpp"
+#include "../detail/direct_capture.hpp"
 #include "../detail/literal_filter.hpp"
 #include "../detail/pcre2_code.hpp"
 #include "../detail/regex_outline.hpp"
@@ -44,6 +48,7 @@ public:
                                                                 codes_.back().error_message()));
             }
             min_lengths_.back() = codes_.back().min_length();
+            direct_.push_back(detail::direct_capture::from(definitions_[i].regex));
         }
         filter_ = detail::literal_filter(literals);
     }
@@ -73,6 +78,13 @@ public:
                  capture_list& out) const noexcept {
         std::string_view text;
         const auto id = static_cast<std::uint32_t>(i);
+        if (direct_[i]) {
+            switch (direct_[i]->find(line, text)) {
+                case detail::direct_capture::result::no_match: return;
+                case detail::direct_capture::result::matched: out.add(id, capture::status::matched, text); return;
+                case detail::direct_capture::result::unsure: break;  // PCRE2 decides
+            }
+        }
         switch (codes_[i].match(line, 0, scratch, text)) {
             case detail::match_outcome::no_match: return;
             case detail::match_outcome::matched: out.add(id, capture::status::matched, text); return;
@@ -86,6 +98,9 @@ public:
     /// Whether definition `i` can match an empty string (and so matches every line).
     bool matches_empty(std::size_t i) const noexcept { return codes_[i].matches_empty(); }
 
+    /// Whether definition `i`'s group 1 is read directly, without running PCRE2.
+    bool reads_directly(std::size_t i) const noexcept { return direct_[i].has_value(); }
+
     /// The literal definition `i` is filtered on; empty when it runs on every line.
     std::string_view required_literal(std::size_t i) const noexcept { return filter_.literal(i); }
 
@@ -93,6 +108,7 @@ private:
     definition_set definitions_;
     std::vector<detail::pcre2_code> codes_;
     std::vector<std::size_t> min_lengths_;  // PCRE2's lower bound on a match's length
+    std::vector<std::optional<detail::direct_capture>> direct_;
     detail::literal_filter filter_;
 };
 
