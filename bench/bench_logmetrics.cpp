@@ -459,7 +459,9 @@ void BM_feed_line(benchmark::State& state) {
 void BM_feed_line_hyperscan(benchmark::State& state) { BM_feed_line<logmetrics::hyperscan_engine>(state); }
 void BM_feed_line_pcre2(benchmark::State& state) { BM_feed_line<logmetrics::pcre2_engine>(state); }
 
-/// Threads, each with its own monitor and stream, sharing one compiled matcher.
+/// Threads, each with its own monitor and stream, sharing one compiled matcher. Google Benchmark
+/// divides the threads' summed bytes by their summed time, so the rate column shows one thread's
+/// rate; the scaling is printed after the run, from the time per iteration.
 template <class Engine>
 void BM_threads(benchmark::State& state) {
     const auto& w = workload::get();
@@ -553,6 +555,7 @@ public:
             if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
             auto it = run.counters.find("bytes_per_second");
             if (it != run.counters.end()) rates_[run.benchmark_name()] = it->second.value;
+            times_[run.benchmark_name()] = run.GetAdjustedRealTime();
         }
     }
 
@@ -575,10 +578,19 @@ public:
                         ratio(bound, re2));
             std::printf("  2/3 pcre2 engine / pcre2 loop          %6.2fx  (target: >= 2)\n", ratio(pc, loop));
         }
+        // Each thread scans the whole log: with T threads, T logs take the time of one iteration.
+        std::printf("\nscaling with 2 threads sharing one compiled matcher (2 x one-thread time / two-thread time):\n");
+        for (const char* engine : {"hyperscan", "pcre2"}) {
+            const std::string name = std::string("threads_") + engine + "/real_time/threads:";
+            auto one = times_.find(name + "1"), two = times_.find(name + "2");
+            if (one == times_.end() || two == times_.end() || two->second <= 0) continue;
+            std::printf("  %-9s %.2fx\n", engine, 2 * one->second / two->second);
+        }
     }
 
 private:
     std::map<std::string, double> rates_;
+    std::map<std::string, double> times_;  // real time per iteration
 };
 
 }  // namespace
