@@ -521,7 +521,7 @@ TEST_CASE("memory_store exports FinalMetricDataList JSON", "[sink][memory]") {
     CHECK(out.str() == text);
 }
 
-TEST_CASE("memory_store is safe to write and read from two threads", "[sink][memory][thread]") {
+TEST_CASE("memory_store is safe to write and read from two threads", "[sink][memory][thread][threads]") {
     logmetrics::memory_store store;
     constexpr int per_thread = 20000;
     auto worker = [&store](int id) {

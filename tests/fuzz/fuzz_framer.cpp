@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// Fuzz target: line_framer (include/logmetrics/framer.hpp) in every mode, fed in chunks split at
+// fuzzer-chosen points, against a reference written here from the documented rules: it frames
+// the whole input at once, line by line, in the plainest way, so any dependence on chunking or
+// any slip in the incremental state machine shows up as a difference.
+//
+// Input: [mode] [max_line_length choice] [chunk count] [chunk sizes...] [payload...]
+// Checked: every piece (text and `continued` flag) equals the reference's; the stats count bytes,
+// lines, cut lines and pieces; in raw mode the lines joined with \n are the input.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuzz_support.hpp"
+#include "logmetrics/framer.hpp"
+
+using logmetrics::framing_mode;
+
+namespace {
+
+struct piece {
+    std::string text;
+    bool continued;
+    bool operator==(const piece&) const = default;
+};
+
+constexpr unsigned char esc = 0x1B;
+
+bool in_range(unsigned char c, unsigned char low, unsigned char high) { return c >= low && c <= high; }
+
+/// The input's lines, unmodified, by the mode's line ends: \n; in terminal mode also \r, with a
+/// \r\n ending one line. A last line exists when any byte follows the last line end.
+std::vector<std::string_view> reference_lines(std::string_view input, framing_mode mode) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0, i = 0;
+    while (i < input.size()) {
+        const char c = input[i];
+        const bool ends = c == '\n' || (mode == framing_mode::terminal && c == '\r');
+        if (!ends) {
+            ++i;
+            continue;
+        }
+        lines.push_back(input.substr(start, i - start));
+        i += (c == '\r' && i + 1 < input.size() && input[i + 1] == '\n') ? 2u : 1u;
+        start = i;
+    }
+    if (start < input.size()) lines.push_back(input.substr(start));
+    return lines;
+}
+
+/// One line with its ANSI escape sequences removed (ECMA-48, as framer.hpp documents): CSI is
+/// ESC [ params (0x20-0x3F) final (0x40-0x7E); strings (ESC ] P X ^ _) run to BEL or ESC \;
+/// ESC intermediates (0x20-0x2F) final (0x30-0x7E); ESC final (0x30-0x7E). A byte that cannot
+/// continue a sequence ends it and is text; an ESC never is text; the line end ends everything.
+std::vector<std::string> strip_escapes(std::string_view line) {
+    std::vector<std::string> tokens;
+    std::size_t i = 0;
+    const std::size_t n = line.size();
+    auto at = [&](std::size_t k) { return static_cast<unsigned char>(line[k]); };
+    while (i < n) {
+        if (at(i) != esc) {
+            tokens.emplace_back(1, line[i++]);
+            continue;
+        }
+        while (i < n && at(i) == esc) ++i;  // ESC ESC: the first one was an empty sequence
+        if (i == n) break;
+        const unsigned char c = at(i);
+        if (c == '[') {
+            ++i;
+            while (i < n && in_range(at(i), 0x20, 0x3F)) ++i;
+            if (i < n && in_range(at(i), 0x40, 0x7E)) ++i;
+        } else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
+            ++i;
+            while (i < n && at(i) != 0x07 && at(i) != esc) ++i;
+            if (i == n) break;
+            if (at(i) == 0x07) {
+                ++i;
+            } else if (i + 1 < n && line[i + 1] == '\\') {
+                i += 2;
+            } else if (i + 1 == n) {
+                break;
+            }
+            // else: that ESC starts a new sequence, read from it by the loop
+        } else if (in_range(c, 0x20, 0x2F)) {
+            ++i;
+            while (i < n && in_range(at(i), 0x20, 0x2F)) ++i;
+            if (i < n && in_range(at(i), 0x30, 0x7E)) ++i;
+        } else if (in_range(c, 0x30, 0x7E)) {
+            ++i;
+        }
+        // else: not a sequence; the ESC is dropped and the byte read again as text
+    }
+    return tokens;
+}
+
+/// One line as the matcher must see it, in indivisible tokens (an #ooo escape is one token).
+std::vector<std::string> rewrite(std::string_view line, framing_mode mode) {
+    if (mode == framing_mode::terminal) return strip_escapes(line);
+    std::vector<std::string> tokens;
+    for (char ch : line) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (mode == framing_mode::sagemaker && (c < 0x20 || c == 0x7F)) {
+            tokens.push_back({'#', static_cast<char>('0' + (c >> 6)), static_cast<char>('0' + ((c >> 3) & 7)),
+                              static_cast<char>('0' + (c & 7))});
+        } else {
+            tokens.emplace_back(1, ch);
+        }
+    }
+    return tokens;
+}
+
+struct reference_result {
+    std::vector<piece> pieces;
+    std::uint64_t lines = 0;
+    std::uint64_t cut_lines = 0;
+};
+
+/// Frames the whole input at once: lines, rewritten, packed greedily into pieces of at most
+/// `max` bytes (tokens are never split), every piece but a line's last one continued.
+reference_result reference_frame(std::string_view input, framing_mode mode, std::size_t max) {
+    reference_result out;
+    for (std::string_view line : reference_lines(input, mode)) {
+        std::string current;
+        std::size_t pieces = 0;
+        for (const std::string& token : rewrite(line, mode)) {
+            if (!current.empty() && current.size() + token.size() > max) {
+                out.pieces.push_back({current, true});
+                ++pieces;
+                current.clear();
+            }
+            current += token;
+        }
+        out.pieces.push_back({current, false});
+        ++out.lines;
+        if (++pieces > 1) ++out.cut_lines;
+    }
+    return out;
+}
+
+std::string describe(const std::vector<piece>& pieces) {
+    std::string text;
+    for (const auto& p : pieces) text += "  [" + fuzz::printable(p.text, 120) + (p.continued ? "] +\n" : "]\n");
+    return text;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    fuzz::input in(data, size);
+    const auto mode = static_cast<framing_mode>(in.byte() % 3);
+    const std::size_t max = fuzz::choose_max_line_length(in.byte());
+    const auto sizes = fuzz::read_chunk_sizes(in);
+    const std::string_view payload = in.rest();
+
+    logmetrics::line_framer framer({mode, max});
+    std::vector<piece> got;
+    auto on_line = [&](std::string_view text, bool continued) {
+        FUZZ_CHECK(text.size() <= max, "a piece of " << text.size() << " bytes, over the maximum " << max);
+        got.push_back({std::string(text), continued});
+    };
+    fuzz::feed_in_chunks(payload, sizes, [&](std::string_view chunk) { framer.feed(chunk, on_line); });
+    framer.finish(on_line);
+    framer.finish(on_line);  // a second finish hands on nothing more
+
+    const reference_result want = reference_frame(payload, mode, max);
+    FUZZ_CHECK(got == want.pieces, "mode " << to_string(mode) << ", max " << max << ", " << sizes.size()
+                                           << " chunk sizes, input [" << fuzz::printable(payload) << "]\nframer:\n"
+                                           << describe(got) << "reference:\n" << describe(want.pieces));
+
+    const auto& stats = framer.stats();
+    FUZZ_CHECK(stats.bytes == payload.size(), stats.bytes << " bytes counted of " << payload.size());
+    FUZZ_CHECK(stats.lines == want.lines, stats.lines << " lines counted, " << want.lines << " framed");
+    FUZZ_CHECK(stats.cut_lines == want.cut_lines, stats.cut_lines << " cut lines counted, " << want.cut_lines);
+    FUZZ_CHECK(stats.pieces == got.size(), stats.pieces << " pieces counted, " << got.size() << " handed on");
+
+    if (mode == framing_mode::raw) {  // nothing lost, nothing added: the lines rebuild the input
+        std::string rebuilt;
+        for (const auto& p : got) rebuilt += p.text + (p.continued ? "" : "\n");
+        if (!payload.empty() && payload.back() != '\n' && !rebuilt.empty()) rebuilt.pop_back();
+        FUZZ_CHECK(rebuilt == payload, "raw lines do not rebuild the input");
+    }
+    return 0;
+}
