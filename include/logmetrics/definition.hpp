@@ -68,12 +68,29 @@ public:
     const std::vector<definition_problem>& problems() const noexcept { return problems_; }
 
 private:
+    /// Control bytes as \xHH: a NUL in a name must not end what() early (problems() keeps it).
+    static std::string printable(const std::string& name) {
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string out;
+        for (char c : name) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte < 0x20 || byte == 0x7F) {
+                out += "\\x";
+                out += hex[byte >> 4];
+                out += hex[byte & 15];
+            } else {
+                out += c;
+            }
+        }
+        return out;
+    }
+
     static std::string describe(const std::vector<definition_problem>& problems) {
         std::string text;
         for (const auto& p : problems) {
             if (!text.empty()) text += "; ";
             text += "MetricDefinitions[" + std::to_string(p.index) + "]";
-            if (!p.name.empty()) text += " \"" + p.name + "\"";
+            if (!p.name.empty()) text += " \"" + printable(p.name) + "\"";
             text += ": " + p.message;
         }
         return text;

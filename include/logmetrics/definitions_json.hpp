@@ -27,15 +27,18 @@ LOGMETRICS_BEGIN_NAMESPACE
 namespace detail {
 
 inline const nlohmann::json& find_definition_array(const nlohmann::json& document) {
-    if (document.is_array()) return document;
-    if (document.is_object()) {
-        if (auto it = document.find("MetricDefinitions"); it != document.end()) {
+    // A loop, not recursion: a hostile file may nest AlgorithmSpecification a million deep.
+    const nlohmann::json* at = &document;
+    while (true) {
+        if (at->is_array()) return *at;
+        if (!at->is_object()) break;
+        if (auto it = at->find("MetricDefinitions"); it != at->end()) {
             if (!it->is_array()) LOGMETRICS_THROW(error(errc::invalid_json, "\"MetricDefinitions\" is not an array"));
             return *it;
         }
-        if (auto it = document.find("AlgorithmSpecification"); it != document.end() && it->is_object()) {
-            return find_definition_array(*it);
-        }
+        auto it = at->find("AlgorithmSpecification");
+        if (it == at->end() || !it->is_object()) break;
+        at = &*it;
     }
     LOGMETRICS_THROW(error(errc::invalid_json,
                            "expected an array of {\"Name\", \"Regex\"} objects, or an object with "
@@ -47,6 +50,11 @@ inline const nlohmann::json& find_definition_array(const nlohmann::json& documen
 /// Parses definitions from JSON text; throws `error` (invalid_json) or `definition_error`.
 inline definition_set parse_definitions(std::string_view json_text,
                                         definition_limits limits = definition_limits::sagemaker()) {
+    // nlohmann/json's lexer ends the input at a NUL byte, which would drop whatever follows it
+    // without a word; a raw NUL is never valid JSON anyway.
+    if (auto nul = json_text.find('\0'); nul != std::string_view::npos) {
+        LOGMETRICS_THROW(error(errc::invalid_json, "not valid JSON: a NUL byte at offset " + std::to_string(nul)));
+    }
     nlohmann::json document;
     try {
         document = nlohmann::json::parse(json_text);

@@ -214,7 +214,9 @@ public:
             }
             return;
         }
+        // Reports come in end-offset order only mostly, so a (line, definition) pair can repeat.
         sort_candidates(candidates);
+        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
         if (!some_pcre2_only_) {
             for (std::size_t k = 0; k < candidates.size();) {
                 const auto line = static_cast<std::size_t>(candidates[k] >> 32);
@@ -300,8 +302,8 @@ private:
         return 0;
     }
 
-    /// Into (line, definition) order. Reports come in order of their end offset, so only the
-    /// definitions within a line are out of order: insertion sort, unless that turns out wrong.
+    /// Into (line, definition) order. Reports come mostly in order of their end offset, so little
+    /// is out of place: insertion sort, unless that turns out wrong.
     static void sort_candidates(std::vector<std::uint64_t>& candidates) noexcept {
         std::size_t moves = 0;
         for (std::size_t i = 1; i < candidates.size(); ++i) {
