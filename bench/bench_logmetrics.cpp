@@ -560,7 +560,7 @@ public:
     }
 
     void print_ratios() const {
-        std::printf("\nratios (MB/s over MB/s, same log, same run; the targets are for 40 definitions):\n");
+        std::printf("\nratios (MiB/s over MiB/s, same log, same run; the targets are for 40 definitions):\n");
         for (const char* count : {"40", "10"}) {
             auto rate = [&](const std::string& name) {
                 auto it = rates_.find(name + "/" + count);

@@ -51,7 +51,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/logmetrics-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-printf '%-8s %-10s %12s %10s %12s\n' size engine seconds MB/s "peak RSS KB"
+printf '%-8s %-10s %12s %10s %12s\n' size engine seconds MiB/s "peak RSS KB"
 for size in $sizes; do
     "$build/bench/logmetrics_gen_log" --bytes "$size" > "$work/log"
     bytes=$(stat -c %s "$work/log")
@@ -62,7 +62,7 @@ for size in $sizes; do
         seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0;
                               for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$work/time")
         rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
-        rate=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", b / s / 1e6; else print "-" }')
+        rate=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", b / s / 1048576; else print "-" }')
         printf '%-8s %-10s %12s %10s %12s\n' "$size" "$engine" "$seconds" "$rate" "$rss"
     done
 done
