@@ -192,24 +192,19 @@ public:
                      OnLine&& on_line) const noexcept {
         if (block.size() == 0) return;
         const std::size_t scanned = std::min(std::size_t{block.line_ends.back()} + 1, block.text.size());
-        if (!database_ || scanned > max_scan) {  // Hyperscan takes 32-bit lengths; keep pieces small
+        auto& candidates = scratch.candidates;
+        candidates.clear();
+        bool scanned_ok = false;
+        if (database_ && scanned <= max_scan) {  // Hyperscan takes 32-bit lengths; keep pieces small
+            block_context context{block.line_ends.data(), block.size(), 0, scratch.last_line.data(), &candidates};
+            scanned_ok = hs_scan(database_.get(), block.text.data(), static_cast<unsigned>(scanned), 0,
+                                 scratch.hs.get(), &on_block_match, &context) == HS_SUCCESS;
+            std::fill(scratch.last_line.begin(), scratch.last_line.end(), 0u);
+        }
+        if (!scanned_ok) {  // never lose a sample: line by line (match() falls back to PCRE2 too)
             for (std::size_t i = 0; i < block.size(); ++i) {
                 std::string_view text = block.line(i);
                 match(text, scratch, out);
-                if (!out.empty()) on_line(i, text, out);
-            }
-            return;
-        }
-        auto& candidates = scratch.candidates;
-        candidates.clear();
-        block_context context{block.line_ends.data(), block.size(), 0, scratch.last_line.data(), &candidates};
-        hs_error_t rc = hs_scan(database_.get(), block.text.data(), static_cast<unsigned>(scanned), 0,
-                                scratch.hs.get(), &on_block_match, &context);
-        std::fill(scratch.last_line.begin(), scratch.last_line.end(), 0u);
-        if (rc != HS_SUCCESS) {  // never lose a sample: PCRE2, line by line
-            for (std::size_t i = 0; i < block.size(); ++i) {
-                std::string_view text = block.line(i);
-                exact_.match(text, scratch.exact, out);
                 if (!out.empty()) on_line(i, text, out);
             }
             return;
