@@ -62,9 +62,11 @@ class LogmetricsConan(ConanFile):
         cmake_layout(self)
 
     def requirements(self):
-        # The public headers include pcre2.h, nlohmann/json.hpp and hs.h.
+        # The public headers include pcre2.h, nlohmann/json.hpp, fmt and hs.h; fmt is a compiled
+        # library, so consumers link it too.
         self.requires("pcre2/10.42", transitive_headers=True)
         self.requires("nlohmann_json/3.11.3", transitive_headers=True)
+        self.requires("fmt/[>=9.1]", transitive_headers=True, transitive_libs=True)
         if self.options.with_hyperscan:
             self.requires("hyperscan/5.4.2", transitive_headers=True)
 
@@ -118,7 +120,7 @@ class LogmetricsConan(ConanFile):
         core = self.cpp_info.components["logmetrics"]
         core.set_property("cmake_target_name", "logmetrics::logmetrics")
         core.set_property("pkg_config_name", "logmetrics")
-        core.requires = ["pcre2::pcre2-8", "nlohmann_json::nlohmann_json"]
+        core.requires = ["pcre2::pcre2-8", "nlohmann_json::nlohmann_json", "fmt::fmt"]
         core.bindirs = []
         core.libdirs = []
 

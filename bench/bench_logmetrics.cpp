@@ -37,7 +37,7 @@
 
 #include <logmetrics/logmetrics.hpp>
 
-#include "training_log.hpp"
+#include "testing/training_log.hpp"
 
 namespace {
 
@@ -152,8 +152,8 @@ public:
         for (const auto& d : set) {
             int error = 0;
             PCRE2_SIZE offset = 0;
-            pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(d.regex.data()), d.regex.size(), 0,
-                                             &error, &offset, nullptr);
+            pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(d.regex.data()), d.regex.size(), 0, &error,
+                                             &offset, nullptr);
             if (!code) throw std::runtime_error("pcre2_loop: cannot compile " + d.regex);
             pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
             codes_.push_back(code);
@@ -172,8 +172,8 @@ public:
         for_each_line(log, [&](std::string_view line) {
             ++number;
             for (std::size_t i = 0; i < codes_.size(); ++i) {
-                int rc = pcre2_match(codes_[i], reinterpret_cast<PCRE2_SPTR>(line.data()), line.size(), 0, 0,
-                                     data_, nullptr);
+                int rc = pcre2_match(codes_[i], reinterpret_cast<PCRE2_SPTR>(line.data()), line.size(), 0, 0, data_,
+                                     nullptr);
                 if (rc < 0) continue;  // no match (0 would only mean: more groups than kept)
                 const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(data_);
                 if (rc == 1 || ov[2] == PCRE2_UNSET) continue;
@@ -288,7 +288,8 @@ public:
 
     /// The definitions as written (prefilter mode where Hyperscan needs it), or the looser
     /// patterns the Hyperscan engine scans for instead (`scan_pattern`).
-    hyperscan_bound(const logmetrics::definition_set& set, unsigned extra_flags, patterns which = patterns::as_written) {
+    hyperscan_bound(const logmetrics::definition_set& set, unsigned extra_flags,
+                    patterns which = patterns::as_written) {
         logmetrics::hyperscan_matcher reference(set);
         std::vector<const char*> expressions;
         std::vector<unsigned> flags, ids;
@@ -495,16 +496,20 @@ void register_benchmarks() {
     }
     benchmark::RegisterBenchmark("memchr_lines", BM_memchr_lines);
     benchmark::RegisterBenchmark("logmetrics_hyperscan_sagemaker",
-                                 BM_logmetrics_hyperscan_mode<logmetrics::framing_mode::sagemaker>)->Arg(40);
+                                 BM_logmetrics_hyperscan_mode<logmetrics::framing_mode::sagemaker>)
+        ->Arg(40);
     benchmark::RegisterBenchmark("logmetrics_hyperscan_terminal",
-                                 BM_logmetrics_hyperscan_mode<logmetrics::framing_mode::terminal>)->Arg(40);
+                                 BM_logmetrics_hyperscan_mode<logmetrics::framing_mode::terminal>)
+        ->Arg(40);
     for (std::int64_t matching : {0, 1}) {
         benchmark::RegisterBenchmark("feed_line_hyperscan", BM_feed_line_hyperscan)->Args({40, matching});
         benchmark::RegisterBenchmark("feed_line_pcre2", BM_feed_line_pcre2)->Args({40, matching});
     }
     benchmark::RegisterBenchmark("threads_hyperscan", BM_threads_hyperscan)->Threads(1)->Threads(2)->UseRealTime();
     benchmark::RegisterBenchmark("threads_pcre2", BM_threads_pcre2)->Threads(1)->Threads(2)->UseRealTime();
-    benchmark::RegisterBenchmark("compile_hyperscan", BM_compile_hyperscan)->Arg(40)->Arg(10)
+    benchmark::RegisterBenchmark("compile_hyperscan", BM_compile_hyperscan)
+        ->Arg(40)
+        ->Arg(10)
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("compile_pcre2", BM_compile_pcre2)->Arg(40)->Arg(10)->Unit(benchmark::kMillisecond);
 }
@@ -530,7 +535,8 @@ bool check_agreement() {
         pcre2_loop loop(set);
         const tally reference = loop.run(w.log);
         ok &= agree("pcre2 loop (reference)", reference, reference);
-        ok &= agree("logmetrics hyperscan", reference, run_logmetrics(compiled<logmetrics::hyperscan_engine>(count), w.log));
+        ok &= agree("logmetrics hyperscan", reference,
+                    run_logmetrics(compiled<logmetrics::hyperscan_engine>(count), w.log));
         ok &= agree("logmetrics pcre2", reference, run_logmetrics(compiled<logmetrics::pcre2_engine>(count), w.log));
         ok &= agree("re2 set", reference, re2_set_loop(set).run(w.log));
         const tally slice_reference = loop.run(w.slice);

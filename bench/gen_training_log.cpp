@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "training_log.hpp"
+#include "testing/training_log.hpp"
 
 namespace {
 
@@ -39,9 +39,12 @@ bool parse_size(std::string_view text, std::uint64_t& value, bool allow_suffix =
     if (text.empty()) return false;
     std::uint64_t multiplier = 1;
     switch (allow_suffix ? text.back() : '0') {
-        case 'K': case 'k': multiplier = 1ull << 10; break;
-        case 'M': case 'm': multiplier = 1ull << 20; break;
-        case 'G': case 'g': multiplier = 1ull << 30; break;
+        case 'K':
+        case 'k': multiplier = 1ull << 10; break;
+        case 'M':
+        case 'm': multiplier = 1ull << 20; break;
+        case 'G':
+        case 'g': multiplier = 1ull << 30; break;
         default: break;
     }
     if (multiplier != 1) text.remove_suffix(1);

@@ -13,13 +13,13 @@
 int main() {
     logmetrics::definition_set definitions({
         {"loss", "loss=(\\S+)"},
-        {"tagged", "<(\\w+)>(\\d+)</\\1>"},   // a back-reference: Hyperscan prefilters, PCRE2 confirms
+        {"tagged", "<(\\w+)>(\\d+)</\\1>"},  // a back-reference: Hyperscan prefilters, PCRE2 confirms
         {"lookbehind", "(?<=lr=)(\\S+)"},
     });
     auto matcher = logmetrics::compile(definitions, logmetrics::hyperscan_engine{});
     for (std::size_t i = 0; i < definitions.size(); ++i) {
-        std::printf("%-10s %-20s %s\n", definitions[i].name.c_str(),
-                    std::string(to_string(matcher->plan(i))).c_str(), matcher->plan_reason(i).c_str());
+        std::printf("%-10s %-20s %s\n", definitions[i].name.c_str(), std::string(to_string(matcher->plan(i))).c_str(),
+                    matcher->plan_reason(i).c_str());
     }
 
     logmetrics::memory_store store;  // thread-safe: both monitors write to it

@@ -14,6 +14,7 @@ packages=(
     libhyperscan-dev
     libpcre2-dev
     nlohmann-json3-dev
+    libfmt-dev
     catch2
     libcli11-dev
     libbenchmark-dev

@@ -30,13 +30,8 @@
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
 #include "support/catch.hpp"
-#include "support/recording_sink.hpp"
-#ifdef LOGMETRICS_HAS_HYPERSCAN
-#include "logmetrics/matchers/hyperscan.hpp"
-#define LOGMETRICS_BAD_INPUT_ENGINES logmetrics::pcre2_engine, logmetrics::hyperscan_engine
-#else
-#define LOGMETRICS_BAD_INPUT_ENGINES logmetrics::pcre2_engine
-#endif
+#include "testing/recording_sink.hpp"
+#include "testing/engines.hpp"
 
 using namespace logmetrics;
 using Catch::Matchers::Contains;
@@ -273,15 +268,14 @@ TEST_CASE("an empty definitions file is invalid_json; an empty list is accepted"
 }
 
 TEMPLATE_TEST_CASE("a monitor without definitions counts lines and makes no samples", "[bad_input][empty]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     const scan_result r = scan<TestType>("[]", "loss=1\nacc=2\nlast");
     CHECK(r.samples.empty());
     CHECK(r.totals.lines == 3);
     CHECK(r.totals.bytes == 17);
 }
 
-TEST_CASE("definitions nested deep in AlgorithmSpecification do not overflow the stack",
-          "[bad_input][definitions]") {
+TEST_CASE("definitions nested deep in AlgorithmSpecification do not overflow the stack", "[bad_input][definitions]") {
     // find_definition_array follows "AlgorithmSpecification" by recursion, one frame per level:
     // 100k levels (2.6 MB) overflowed the stack in unoptimized and ASan (-O1) builds.
     constexpr std::size_t depth = 100000;
@@ -322,7 +316,7 @@ TEST_CASE("options out of range are invalid_argument", "[bad_input][options]") {
 // ---------------------------------------------------------------------------------------------
 
 TEMPLATE_TEST_CASE("an empty log makes no lines and no samples, and still flushes", "[bad_input][empty]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     for (const std::vector<std::string_view>& chunks :
          {std::vector<std::string_view>{}, std::vector<std::string_view>{"", "", ""}}) {
         recording_sink sink;
@@ -338,7 +332,7 @@ TEMPLATE_TEST_CASE("an empty log makes no lines and no samples, and still flushe
 }
 
 TEMPLATE_TEST_CASE("a 10 MB single line is cut into pieces and its metrics still come out", "[bad_input][long]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     // The line is 9 + 10 MiB + 8 bytes: 40 full pieces of 256 KiB and a last one of 17 bytes that
     // holds " acc=0.7" whole. A metric inside a piece is found; the counts show one cut line.
     std::string log = "loss=0.5 ";
@@ -367,7 +361,7 @@ TEMPLATE_TEST_CASE("a 10 MB single line is cut into pieces and its metrics still
 }
 
 TEMPLATE_TEST_CASE("a long line of control bytes is escaped and cut within the maximum", "[bad_input][long]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     // 1 MiB of TABs becomes 4 MiB of "#011" in sagemaker mode: 16 pieces, none with a split escape.
     std::string log = "loss=0.5";
     log.append(1024 * 1024, '\t');
@@ -379,7 +373,7 @@ TEMPLATE_TEST_CASE("a long line of control bytes is escaped and cut within the m
     CHECK(r.totals.cut_lines == 1);
 }
 
-TEMPLATE_TEST_CASE("lines with NUL bytes still match", "[bad_input][nul]", LOGMETRICS_BAD_INPUT_ENGINES) {
+TEMPLATE_TEST_CASE("lines with NUL bytes still match", "[bad_input][nul]", LOGMETRICS_LIBRARY_ENGINES) {
     using namespace std::string_literals;
     const std::string log = "\0\0loss=0.5\0 acc=0.7\0\nacc=n\0a\n"s;
     SECTION("raw: NUL is a byte like any other") {
@@ -397,14 +391,14 @@ TEMPLATE_TEST_CASE("lines with NUL bytes still match", "[bad_input][nul]", LOGME
         CHECK(r.per_definition[1].rejected_example == "0.7#000");
     }
     SECTION("a regex can look for NUL itself") {
-        const scan_result r = scan<TestType>(R"J([{"Name": "after", "Regex": "\\x00 acc=([0-9.]+)"}])J", log,
-                                             in_mode(framing_mode::raw));
+        const scan_result r =
+            scan<TestType>(R"J([{"Name": "after", "Regex": "\\x00 acc=([0-9.]+)"}])J", log, in_mode(framing_mode::raw));
         REQUIRE(r.samples.size() == 1);
         CHECK(r.samples[0].value == 0.7);
     }
 }
 
-TEMPLATE_TEST_CASE("lines with invalid UTF-8 still match, as bytes", "[bad_input][utf8]", LOGMETRICS_BAD_INPUT_ENGINES) {
+TEMPLATE_TEST_CASE("lines with invalid UTF-8 still match, as bytes", "[bad_input][utf8]", LOGMETRICS_LIBRARY_ENGINES) {
     // Lone continuation bytes, a truncated sequence, an overlong encoding, a surrogate, 0xFF.
     const std::string log =
         "\x80\xbf loss=0.5 \xc3\n"
@@ -432,7 +426,7 @@ TEMPLATE_TEST_CASE("lines with invalid UTF-8 still match, as bytes", "[bad_input
 }
 
 TEMPLATE_TEST_CASE("CRLF split across chunks gives the samples of the unsplit log", "[bad_input][crlf]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     const std::string log = "loss=0.5\r\nacc=0.7\r\n\r\nloss=0.25 acc=n/a\r\nloss=1\r";
     const auto matcher = compiled<TestType>(loss_acc);
     for (auto mode : {framing_mode::raw, framing_mode::sagemaker, framing_mode::terminal}) {
@@ -441,8 +435,8 @@ TEMPLATE_TEST_CASE("CRLF split across chunks gives the samples of the unsplit lo
             for (std::size_t b = a; b <= log.size(); b += 3) {
                 INFO("mode " << to_string(mode) << ", cut at " << a << " and " << b);
                 const std::string_view v(log);
-                const scan_result split = scan_with(matcher, {v.substr(0, a), v.substr(a, b - a), v.substr(b)},
-                                                    in_mode(mode));
+                const scan_result split =
+                    scan_with(matcher, {v.substr(0, a), v.substr(a, b - a), v.substr(b)}, in_mode(mode));
                 REQUIRE(split.samples == whole.samples);
                 REQUIRE(split.totals.lines == whole.totals.lines);
                 REQUIRE(split.totals.rejected == whole.totals.rejected);
@@ -459,7 +453,7 @@ TEMPLATE_TEST_CASE("CRLF split across chunks gives the samples of the unsplit lo
 }
 
 TEMPLATE_TEST_CASE("NaN, infinities and out-of-range numbers follow the documented grammar", "[bad_input][numbers]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     const std::string definitions = R"J([
         {"Name": "v", "Regex": "v=(\\S+)"},
         {"Name": "n", "Regex": "n=(\\S+)", "Type": "integer"}])J";
@@ -492,7 +486,7 @@ TEMPLATE_TEST_CASE("NaN, infinities and out-of-range numbers follow the document
 }
 
 TEMPLATE_TEST_CASE("a regex that backtracks without end is a counted match error, not a hang", "[bad_input][regex]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     const std::string definitions = R"J([
         {"Name": "nested", "Regex": "(?:a+)+b=(\\d)"},
         {"Name": "loss", "Regex": "loss=([0-9.]+)"}])J";
@@ -529,8 +523,14 @@ struct always_throwing_sink {
 /// Takes batches, throws on every one, with something that is not a std::exception.
 struct always_throwing_batch_sink {
     std::uint64_t calls = 0;
-    void write(const sample&) { ++calls; throw 42; }
-    void write(std::span<const sample>) { ++calls; throw 42; }
+    void write(const sample&) {
+        ++calls;
+        throw 42;
+    }
+    void write(std::span<const sample>) {
+        ++calls;
+        throw 42;
+    }
     void flush() { ++calls; }
 };
 static_assert(batch_metric_sink<always_throwing_batch_sink>);
@@ -538,7 +538,7 @@ static_assert(batch_metric_sink<always_throwing_batch_sink>);
 }  // namespace
 
 TEMPLATE_TEST_CASE("a sink that throws on every call does not cost the other sinks a sample", "[bad_input][sinks]",
-                   LOGMETRICS_BAD_INPUT_ENGINES) {
+                   LOGMETRICS_LIBRARY_ENGINES) {
     std::string log;
     for (int i = 0; i < 1000; ++i) log += "step " + std::to_string(i) + " loss=" + std::to_string(i) + " acc=0.5\n";
     recording_sink first, last;
@@ -563,7 +563,7 @@ TEMPLATE_TEST_CASE("a sink that throws on every call does not cost the other sin
     CHECK(m.sink_errors(0) == failing.calls);  // every call threw and was counted
     CHECK(m.sink_errors(1) == 0);
     CHECK(m.sink_errors(2) == failing_batches.calls - 1);  // every batch; its flush does not throw
-    CHECK(failing_batches.calls > 2000 / 8);  // batches of 7 or 8 (two samples a line), and one per feed
+    CHECK(failing_batches.calls > 2000 / 8);               // batches of 7 or 8 (two samples a line), and one per feed
     CHECK(m.sink_errors(3) == 0);
     CHECK(m.stats().sink_errors == m.sink_errors(0) + m.sink_errors(2));
     CHECK(reported == m.stats().sink_errors);
@@ -588,8 +588,8 @@ struct every_third_write_fails {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("a sink whose writes fail now and then loses only the samples that failed",
-                   "[bad_input][sinks]", LOGMETRICS_BAD_INPUT_ENGINES) {
+TEMPLATE_TEST_CASE("a sink whose writes fail now and then loses only the samples that failed", "[bad_input][sinks]",
+                   LOGMETRICS_LIBRARY_ENGINES) {
     // The monitor hands a batch to a single-sample sink one write() at a time; one failed write
     // must not cost that sink the rest of the batch. Every sample is either written or counted.
     std::string log;
@@ -607,8 +607,7 @@ TEMPLATE_TEST_CASE("a sink whose writes fail now and then loses only the samples
     CHECK(m.sink_errors(0) == flaky.failures);
 }
 
-TEST_CASE("a NUL in a definition's name does not cut the error message short",
-          "[bad_input][definitions]") {
+TEST_CASE("a NUL in a definition's name does not cut the error message short", "[bad_input][definitions]") {
     // The message copies names as they are; what() is a C string, so a NUL ("\u0000" in JSON)
     // ended it there, hiding that problem and every one after it from whoever prints what().
     try {
@@ -617,14 +616,13 @@ TEST_CASE("a NUL in a definition's name does not cut the error message short",
     } catch (const definition_error& e) {
         REQUIRE(e.problems().size() == 2);
         CHECK(e.problems()[0].name == std::string("a\0b", 3));  // problems() keeps the name exactly
-        const std::string what = e.what();                       // as catch (std::exception&) sees it
+        const std::string what = e.what();                      // as catch (std::exception&) sees it
         CHECK_THAT(what, Contains("Regex has no capture group"));
         CHECK_THAT(what, Contains("MetricDefinitions[1] \"c\": Regex does not compile"));
     }
 }
 
-TEST_CASE("bytes after a NUL in the definitions file are not silently ignored",
-          "[bad_input][definitions]") {
+TEST_CASE("bytes after a NUL in the definitions file are not silently ignored", "[bad_input][definitions]") {
     // nlohmann/json's lexer takes a NUL byte for the end of input, so whatever follows one was
     // dropped without a word; any other trailing text is refused (see the first test above).
     using namespace std::string_literals;

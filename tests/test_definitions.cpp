@@ -55,9 +55,9 @@ std::string many_definitions(std::size_t count) {
 TEST_CASE("the three JSON shapes SageMaker definitions come in", "[definitions]") {
     const std::string list = R"J([{"Name": "train:error", "Regex": "Train_error=(.*?);"},
                                   {"Name": "validation:error", "Regex": "Valid_error=(.*?);"}])J";
-    for (const std::string& json : {list, R"J({"MetricDefinitions": )J" + list + "}",
-                                    R"J({"AlgorithmSpecification": {"TrainingImage": "x", "MetricDefinitions": )J" +
-                                        list + "}}"}) {
+    for (const std::string& json :
+         {list, R"J({"MetricDefinitions": )J" + list + "}",
+          R"J({"AlgorithmSpecification": {"TrainingImage": "x", "MetricDefinitions": )J" + list + "}}"}) {
         definition_set set = parse_definitions(json);
         REQUIRE(set.size() == 2);
         CHECK(set[0].name == "train:error");
@@ -94,8 +94,9 @@ TEST_CASE("refusals name the definition and what is wrong", "[definitions][error
     CHECK_THAT(refusal(""), Contains("[logmetrics.invalid_json]"));
     CHECK_THAT(refusal("{\"Name\": \"a\"}"), Contains("expected an array"));
     CHECK_THAT(refusal("{\"MetricDefinitions\": 3}"), Contains("\"MetricDefinitions\" is not an array"));
-    CHECK_THAT(refusal(R"J([{"Name": "ok", "Regex": "a=(\\d)"}, {"Name": "bad", "Regex": "loss=(\\S+"}])J"),
-               Contains("MetricDefinitions[1] \"bad\": Regex does not compile at offset 9: missing closing parenthesis"));
+    CHECK_THAT(
+        refusal(R"J([{"Name": "ok", "Regex": "a=(\\d)"}, {"Name": "bad", "Regex": "loss=(\\S+"}])J"),
+        Contains("MetricDefinitions[1] \"bad\": Regex does not compile at offset 9: missing closing parenthesis"));
     CHECK_THAT(refusal(R"J([{"Name": "nogroup", "Regex": "loss=\\S+"}])J"),
                Contains("MetricDefinitions[0] \"nogroup\": Regex has no capture group"));
     CHECK_THAT(refusal(R"J([{"Regex": "(a)"}])J"), Contains("MetricDefinitions[0]: has no \"Name\""));
@@ -105,7 +106,8 @@ TEST_CASE("refusals name the definition and what is wrong", "[definitions][error
     CHECK_THAT(refusal(R"J([{"Name": 7, "Regex": "(a)"}])J"), Contains("\"Name\" is a JSON number, not a string"));
     CHECK_THAT(refusal(R"J(["loss=(\\S+)"])J"), Contains("MetricDefinitions[0]: is a JSON string, not an object"));
     // Every problem is listed, not only the first.
-    const std::string both = refusal(R"J([{"Name": "a", "Regex": "("}, {"Name": 1, "Regex": "(b)"}, {"Name": "c", "Regex": "c"}])J");
+    const std::string both =
+        refusal(R"J([{"Name": "a", "Regex": "("}, {"Name": 1, "Regex": "(b)"}, {"Name": "c", "Regex": "c"}])J");
     CHECK_THAT(both, Contains("MetricDefinitions[0] \"a\""));
     CHECK_THAT(both, Contains("MetricDefinitions[1]"));
     CHECK_THAT(both, Contains("MetricDefinitions[2] \"c\": Regex has no capture group"));
@@ -200,8 +202,9 @@ TEST_CASE("every real-world definition loads or is refused for a stated reason",
     CHECK(plans[hyperscan_plan::filter] > 200);
     // And in SageMaker-sized groups of 40, as a training job would have them.
     for (std::size_t start = 0; start < accepted.size(); start += 40) {
-        std::vector<metric_definition> group(accepted.begin() + static_cast<std::ptrdiff_t>(start),
-                                             accepted.begin() + static_cast<std::ptrdiff_t>(std::min(start + 40, accepted.size())));
+        std::vector<metric_definition> group(
+            accepted.begin() + static_cast<std::ptrdiff_t>(start),
+            accepted.begin() + static_cast<std::ptrdiff_t>(std::min(start + 40, accepted.size())));
         hyperscan_matcher grouped{definition_set(group)};
         CHECK(grouped.definitions().size() == group.size());
     }

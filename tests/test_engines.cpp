@@ -15,16 +15,9 @@
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
 #include "support/catch.hpp"
-#include "support/recording_sink.hpp"
-#include "support/std_regex_matcher.hpp"
-#ifdef LOGMETRICS_HAS_HYPERSCAN
-#include "logmetrics/matchers/hyperscan.hpp"
-#define LOGMETRICS_TEST_ENGINES logmetrics::pcre2_engine, logmetrics::hyperscan_engine, test_support::std_regex_engine
-#define LOGMETRICS_LIBRARY_ENGINES logmetrics::pcre2_engine, logmetrics::hyperscan_engine
-#else
-#define LOGMETRICS_TEST_ENGINES logmetrics::pcre2_engine, test_support::std_regex_engine
-#define LOGMETRICS_LIBRARY_ENGINES logmetrics::pcre2_engine
-#endif
+#include "testing/recording_sink.hpp"
+#include "testing/engines.hpp"
+#include "testing/std_regex_matcher.hpp"
 
 using namespace logmetrics;
 using test_support::recorded_sample;
@@ -78,7 +71,7 @@ TEMPLATE_TEST_CASE("the first match of each definition, in definition order", "[
     const std::string log =
         "Train_error=0.138318;  Valid_error = 0.324557;\n"
         "noise line\n"
-        "loss: 0.5 then loss: 0.4\n"          // the first (leftmost) match wins
+        "loss: 0.5 then loss: 0.4\n"              // the first (leftmost) match wins
         "Valid_error = 0.3; Train_error=0.1;\n";  // definition order, not position order
     check_samples(scan<TestType>(definitions, log), {{1, "train:error", 0.138318},
                                                      {1, "validation:error", 0.324557},
@@ -124,21 +117,25 @@ TEMPLATE_TEST_CASE("SageMaker's built-in XGBoost definitions work in sagemaker m
         {"Name": "validation:rmse", "Regex": ".*\\[[0-9]+\\].*#011validation-rmse:(\\S+)"},
         {"Name": "train:rmse", "Regex": ".*\\[[0-9]+\\]#011train-rmse:([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?).*"}])J";
     const std::string log = "[0]\ttrain-rmse:8.1\tvalidation-rmse:8.4\n[1]\ttrain-rmse:6.2\tvalidation-rmse:6.9\n";
-    check_samples(scan<TestType>(definitions, log, framing_mode::sagemaker),
-                  {{1, "validation:rmse", 8.4}, {1, "train:rmse", 8.1}, {2, "validation:rmse", 6.9}, {2, "train:rmse", 6.2}});
+    check_samples(
+        scan<TestType>(definitions, log, framing_mode::sagemaker),
+        {{1, "validation:rmse", 8.4}, {1, "train:rmse", 8.1}, {2, "validation:rmse", 6.9}, {2, "train:rmse", 6.2}});
     CHECK(scan<TestType>(definitions, log, framing_mode::raw).empty());  // no #011 in raw bytes
 }
 
-TEMPLATE_TEST_CASE("terminal mode turns each progress update into samples", "[engines][modes]", LOGMETRICS_TEST_ENGINES) {
+TEMPLATE_TEST_CASE("terminal mode turns each progress update into samples", "[engines][modes]",
+                   LOGMETRICS_TEST_ENGINES) {
     const std::string definitions = R"J([{"Name": "loss", "Regex": "loss: ([0-9.]+)"}])J";
-    const std::string log = "1/3 [==>...] - loss: 0.9\r2/3 [====>.] - loss: 0.7\r3/3 [======] - \x1b[1mloss: 0.5\x1b[0m\n";
+    const std::string log =
+        "1/3 [==>...] - loss: 0.9\r2/3 [====>.] - loss: 0.7\r3/3 [======] - \x1b[1mloss: 0.5\x1b[0m\n";
     check_samples(scan<TestType>(definitions, log, framing_mode::terminal),
                   {{1, "loss", 0.9}, {2, "loss", 0.7}, {3, "loss", 0.5}});
     // In sagemaker mode the updates are one line: only the first match counts, as on SageMaker.
     check_samples(scan<TestType>(definitions, log, framing_mode::sagemaker), {{1, "loss", 0.9}});
 }
 
-TEMPLATE_TEST_CASE("patterns Hyperscan cannot take exactly still match", "[engines][fallback]", LOGMETRICS_LIBRARY_ENGINES) {
+TEMPLATE_TEST_CASE("patterns Hyperscan cannot take exactly still match", "[engines][fallback]",
+                   LOGMETRICS_LIBRARY_ENGINES) {
     const std::string definitions = R"J([
         {"Name": "lookbehind", "Regex": "(?<=loss=)(\\S+)"},
         {"Name": "backref", "Regex": "<(\\w+)>(\\d+)</\\1>"},
@@ -197,8 +194,7 @@ TEST_CASE("PCRE2 and Hyperscan agree on the real definitions over a log corpus",
         try {
             auto one = parse_definitions(nlohmann::json::array({item}).dump());
             accepted.push_back(one[0]);
-        } catch (const definition_error&) {
-        }
+        } catch (const definition_error&) {}
     }
     std::string corpus = read_file(LOGMETRICS_TEST_DATA_DIR "/engine_corpus.log");
     REQUIRE(corpus.size() > 1000);

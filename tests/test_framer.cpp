@@ -88,11 +88,11 @@ TEST_CASE("terminal mode ends lines at CR too and drops ANSI escapes", "[framer]
           lines{"1/3 loss: 0.9", "2/3 loss: 0.7", "3/3 loss: 0.5"});
     CHECK(frame_whole("a\r\nb\n", framing_mode::terminal) == lines{"a", "b"});  // CRLF ends one line
     CHECK(frame_whole("a\r\rb", framing_mode::terminal) == lines{"a", "", "b"});
-    CHECK(frame_whole("\x1b[32mok\x1b[0m loss=\x1b[1m0.5\x1b[22m\n", framing_mode::terminal) ==
-          lines{"ok loss=0.5"});
-    CHECK(frame_whole("\x1b]0;title\x07text\x1b]8;;http://x\x1b\\link\n", framing_mode::terminal) ==
-          lines{"textlink"});
-    CHECK(frame_whole("\x1b(Bplain\x1b" "7saved\n", framing_mode::terminal) == lines{"plainsaved"});
+    CHECK(frame_whole("\x1b[32mok\x1b[0m loss=\x1b[1m0.5\x1b[22m\n", framing_mode::terminal) == lines{"ok loss=0.5"});
+    CHECK(frame_whole("\x1b]0;title\x07text\x1b]8;;http://x\x1b\\link\n", framing_mode::terminal) == lines{"textlink"});
+    CHECK(frame_whole("\x1b(Bplain\x1b"
+                      "7saved\n",
+                      framing_mode::terminal) == lines{"plainsaved"});
     CHECK(frame_whole("tab\tstays\n", framing_mode::terminal) == lines{"tab\tstays"});
     // A line end also ends an unfinished escape sequence: nothing after it is swallowed.
     CHECK(frame_whole("a\x1b[12\nloss=1\n", framing_mode::terminal) == lines{"a", "loss=1"});
@@ -147,7 +147,8 @@ TEST_CASE("a 10 MB line with no newline is framed within the maximum", "[framer]
         ++pieces;
         longest = std::max(longest, text.size());
     };
-    for (std::size_t at = 0; at < huge.size(); at += 65536) framer.feed(std::string_view(huge).substr(at, 65536), on_line);
+    for (std::size_t at = 0; at < huge.size(); at += 65536)
+        framer.feed(std::string_view(huge).substr(at, 65536), on_line);
     framer.finish(on_line);
     CHECK(total == huge.size());
     CHECK(pieces == 40);

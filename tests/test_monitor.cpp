@@ -13,7 +13,7 @@
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
 #include "support/catch.hpp"
-#include "support/recording_sink.hpp"
+#include "testing/recording_sink.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 #include "logmetrics/matchers/hyperscan.hpp"
 using default_test_engine = logmetrics::hyperscan_engine;
@@ -74,7 +74,7 @@ TEST_CASE("samples carry definition, metric, line, step, stream and time", "[mon
     CHECK(s[1].step == 0);
     CHECK(s[2].definition == 2);  // the second "loss" definition feeds the same metric...
     CHECK(s[2].line == 3);
-    CHECK(s[2].step == 1);        // ...so it continues the same step count
+    CHECK(s[2].step == 1);  // ...so it continues the same step count
     CHECK(s[3].step == 2);
     CHECK(s[4].step == 1);
     for (const auto& one : s) {

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "logmetrics/definitions_json.hpp"
-#include "logmetrics/detail/pcre2_code.hpp"
-#include "logmetrics/detail/regex_outline.hpp"
+#include "logmetrics/detail/regex/pcre2_code.hpp"
+#include "logmetrics/detail/regex/regex_outline.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
 #include "support/catch.hpp"
 
@@ -36,8 +36,7 @@ std::vector<logmetrics::metric_definition> real_definitions() {
     for (const auto& item : document) {
         try {
             accepted.push_back(logmetrics::parse_definitions(nlohmann::json::array({item}).dump())[0]);
-        } catch (const logmetrics::definition_error&) {
-        }
+        } catch (const logmetrics::definition_error&) {}
     }
     return accepted;
 }
@@ -227,7 +226,8 @@ TEST_CASE("group 1 read directly is PCRE2's group 1", "[outline][direct]") {
             {R"(v=(\S+)x)", {"v=abcx", "v=axbx", "v=x", "v=xx", "v=ab v=cx", "v=abc"}},
             {R"(v=(\S*)x)", {"v=x", "v=xx", "v=", "v=a x"}},
             {R"(v=(a+?)ab)", {"v=aab", "v=aaab", "v=ab", "v=abab", "v=aab v=ab"}},
-            {R"(#011rmse:(\S+)$)", {"#011rmse:1.5", "#011rmse:1.5 ", "#011rmse:1 #011rmse:2", "#011rmse:2\n", "#011rmse:"}},
+            {R"(#011rmse:(\S+)$)",
+             {"#011rmse:1.5", "#011rmse:1.5 ", "#011rmse:1 #011rmse:2", "#011rmse:2\n", "#011rmse:"}},
             {R"(^Epoch (\d+))", {"Epoch 3/10", " Epoch 3", "Epoch x", "Epoch 12"}},
             {R"(^(\S+))", {"abc def", " abc", "", "x"}},
         };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Tests for the sinks (memory_store, callback, csv, jsonl, fanout, null), the text helpers they
-// share (detail/json_write.hpp, detail/time_format.hpp), and a real monitor writing to several
+// share (detail/text/), and a real monitor writing to several
 // sinks at once.
 
 #include <charconv>
@@ -23,8 +23,9 @@
 #include "support/catch.hpp"
 
 #include <logmetrics/definitions_json.hpp>
-#include <logmetrics/detail/json_write.hpp>
-#include <logmetrics/detail/time_format.hpp>
+#include <logmetrics/detail/text/json_escape.hpp>
+#include <logmetrics/detail/text/number_text.hpp>
+#include <logmetrics/detail/text/time_text.hpp>
 #include <logmetrics/matchers/pcre2.hpp>
 #include <logmetrics/monitor.hpp>
 #include <logmetrics/sinks.hpp>
@@ -57,8 +58,7 @@ sample make_sample(std::string_view name, double value, std::uint64_t step = 0, 
     return s;
 }
 
-sample make_integer_sample(std::string_view name, std::int64_t value, std::uint64_t step = 0,
-                           std::uint64_t line = 1) {
+sample make_integer_sample(std::string_view name, std::int64_t value, std::uint64_t step = 0, std::uint64_t line = 1) {
     sample s = make_sample(name, static_cast<double>(value), step, line);
     s.type = value_type::integer;
     s.integer = value;
@@ -135,7 +135,7 @@ struct throwing_sink {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// detail/json_write.hpp
+// detail/text/json_escape.hpp, detail/text/number_text.hpp
 // ---------------------------------------------------------------------------------------------
 
 TEST_CASE("JSON strings escape quotes, backslashes and control characters", "[sink][json]") {
@@ -156,17 +156,19 @@ TEST_CASE("JSON strings replace ill-formed UTF-8 with U+FFFD", "[sink][json]") {
         std::string out;
     };
     const example examples[] = {
-        {"\x80", r},                              // lone continuation byte
-        {"\xC0\x80", r + r},                      // overlong NUL
-        {"a\xC2", "a" + r},                       // truncated at the end
-        {"\xE2\x82", r},                          // truncated 3-byte sequence: one replacement
-        {"\xE2\x82" "A", r + "A"},                // cut by an ASCII byte
-        {"\xED\xA0\x80", r + r + r},              // surrogate U+D800
-        {"\xF0\x9F\x98", r},                      // truncated 4-byte sequence
-        {"\xF4\x90\x80\x80", r + r + r + r},      // above U+10FFFF
-        {"\xF5", r},                              // never a lead byte
-        {"\xE0\x80\x80", r + r + r},              // overlong 3-byte
-        {"\xFF\"x", r + "\\\"x"},                 // escape right after a replacement
+        {"\x80", r},          // lone continuation byte
+        {"\xC0\x80", r + r},  // overlong NUL
+        {"a\xC2", "a" + r},   // truncated at the end
+        {"\xE2\x82", r},      // truncated 3-byte sequence: one replacement
+        {"\xE2\x82"
+         "A",
+         r + "A"},                            // cut by an ASCII byte
+        {"\xED\xA0\x80", r + r + r},          // surrogate U+D800
+        {"\xF0\x9F\x98", r},                  // truncated 4-byte sequence
+        {"\xF4\x90\x80\x80", r + r + r + r},  // above U+10FFFF
+        {"\xF5", r},                          // never a lead byte
+        {"\xE0\x80\x80", r + r + r},          // overlong 3-byte
+        {"\xFF\"x", r + "\\\"x"},             // escape right after a replacement
     };
     for (const auto& e : examples) {
         INFO("input bytes: " << hex_bytes(e.in));
@@ -215,7 +217,7 @@ TEST_CASE("JSON metric values: numbers, non-finite strings, exact integers", "[s
 }
 
 // ---------------------------------------------------------------------------------------------
-// detail/time_format.hpp
+// detail/text/time_text.hpp
 // ---------------------------------------------------------------------------------------------
 
 TEST_CASE("ISO 8601 UTC timestamps with milliseconds", "[sink][time]") {
@@ -364,28 +366,33 @@ TEST_CASE("jsonl_sink writes exact lines with keys in order", "[sink][jsonl]") {
     sink.write(std::span<const sample>(batch));
     sink.flush();
     CHECK(sink.lines() == 3);
-    CHECK(out.str() ==
-          R"({"line":12,"name":"train:loss","value":0.25,"step":3,"timestamp":"2026-11-22T01:02:03.456Z","stream":"pod-0"})"
-          "\n"
-          R"({"line":13,"name":"validation:error","value":0.1,"step":0,"timestamp":"2026-11-22T01:02:04.457Z"})"
-          "\n"
-          R"({"line":14,"name":"tokens","value":9007199254740993,"step":7,"timestamp":"2026-11-22T01:02:03.456Z"})"
-          "\n");
+    CHECK(
+        out.str() ==
+        R"({"line":12,"name":"train:loss","value":0.25,"step":3,"timestamp":"2026-11-22T01:02:03.456Z","stream":"pod-0"})"
+        "\n"
+        R"({"line":13,"name":"validation:error","value":0.1,"step":0,"timestamp":"2026-11-22T01:02:04.457Z"})"
+        "\n"
+        R"({"line":14,"name":"tokens","value":9007199254740993,"step":7,"timestamp":"2026-11-22T01:02:03.456Z"})"
+        "\n");
 }
 
 TEST_CASE("jsonl_sink escapes names and streams and writes non-finite values as strings", "[sink][jsonl]") {
     std::ostringstream out;
     logmetrics::jsonl_sink sink(out);
     sink.write(make_sample("q\"b\\s\n\x01", nan_value, 0, 1, "pod\t\"0\""));
-    sink.write(make_sample("bad\xFF" "utf8", inf_value, 1, 2, "\xC3\xA9t\xC3\xA9"));
+    sink.write(
+        make_sample("bad\xFF"
+                    "utf8",
+                    inf_value, 1, 2, "\xC3\xA9t\xC3\xA9"));
     sink.write(make_sample("neg", -inf_value, 2, 3));
-    CHECK(out.str() ==
-          R"({"line":1,"name":"q\"b\\s\n\u0001","value":"nan","step":0,"timestamp":"2026-11-22T01:02:03.456Z","stream":"pod\t\"0\""})"
-          "\n"
-          "{\"line\":2,\"name\":\"bad\xEF\xBF\xBDutf8\",\"value\":\"inf\",\"step\":1,"
-          "\"timestamp\":\"2026-11-22T01:02:03.456Z\",\"stream\":\"\xC3\xA9t\xC3\xA9\"}\n"
-          R"({"line":3,"name":"neg","value":"-inf","step":2,"timestamp":"2026-11-22T01:02:03.456Z"})"
-          "\n");
+    CHECK(
+        out.str() ==
+        R"({"line":1,"name":"q\"b\\s\n\u0001","value":"nan","step":0,"timestamp":"2026-11-22T01:02:03.456Z","stream":"pod\t\"0\""})"
+        "\n"
+        "{\"line\":2,\"name\":\"bad\xEF\xBF\xBDutf8\",\"value\":\"inf\",\"step\":1,"
+        "\"timestamp\":\"2026-11-22T01:02:03.456Z\",\"stream\":\"\xC3\xA9t\xC3\xA9\"}\n"
+        R"({"line":3,"name":"neg","value":"-inf","step":2,"timestamp":"2026-11-22T01:02:03.456Z"})"
+        "\n");
 
     const auto lines = split_lines(out.str());
     REQUIRE(lines.size() == 3);
@@ -615,8 +622,8 @@ TEST_CASE("callback_sink calls its functions", "[sink][callback]") {
 TEST_CASE("make_callback_sink stores the callable itself", "[sink][callback]") {
     double sum = 0;
     auto sink = logmetrics::make_callback_sink([&sum](const sample& s) { sum += s.value; });
-    STATIC_REQUIRE(std::is_same_v<decltype(sink),
-                                  logmetrics::basic_callback_sink<std::decay_t<decltype(sink.function())>>>);
+    STATIC_REQUIRE(
+        std::is_same_v<decltype(sink), logmetrics::basic_callback_sink<std::decay_t<decltype(sink.function())>>>);
     sink.write(make_sample("a", 1.5));
     sink.write(make_sample("a", 2.0));
     sink.flush();
@@ -699,9 +706,8 @@ TEST_CASE("fanout_sink without failures and nested", "[sink][fanout]") {
     outer.write(make_sample("loss", 0.5, 1, 2));
     outer.flush();
     CHECK(csv_out.str() == "2026-11-22T01:02:03.456Z,loss,0.5,1,2\n");
-    CHECK(jsonl_out.str() ==
-          R"({"line":2,"name":"loss","value":0.5,"step":1,"timestamp":"2026-11-22T01:02:03.456Z"})"
-          "\n");
+    CHECK(jsonl_out.str() == R"({"line":2,"name":"loss","value":0.5,"step":1,"timestamp":"2026-11-22T01:02:03.456Z"})"
+                             "\n");
 
     logmetrics::fanout_sink empty;
     CHECK(empty.empty());
@@ -751,13 +757,14 @@ TEST_CASE("a monitor writes to memory_store, csv and jsonl at once", "[sink][mon
           "2026-11-22T01:02:03.456Z,loss,0.5,0,2\n"
           "2026-11-22T01:02:03.456Z,loss,0.25,1,3\n"
           "2026-11-22T01:02:03.456Z,loss,nan,2,4\n");
-    CHECK(jsonl_out.str() ==
-          R"({"line":2,"name":"loss","value":0.5,"step":0,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"
-          "\n"
-          R"({"line":3,"name":"loss","value":0.25,"step":1,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"
-          "\n"
-          R"({"line":4,"name":"loss","value":"nan","step":2,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"
-          "\n");
+    CHECK(
+        jsonl_out.str() ==
+        R"({"line":2,"name":"loss","value":0.5,"step":0,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"
+        "\n"
+        R"({"line":3,"name":"loss","value":0.25,"step":1,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"
+        "\n"
+        R"({"line":4,"name":"loss","value":"nan","step":2,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"
+        "\n");
     CHECK(store.final_metrics_json() == R"([{"MetricName":"loss","Value":"nan","Timestamp":1795309323.456}])");
 }
 

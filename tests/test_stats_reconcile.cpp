@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "../bench/training_log.hpp"
+#include "testing/training_log.hpp"
 #include "logmetrics/definition.hpp"
 #include "logmetrics/framer.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
@@ -32,8 +32,9 @@
 #include "logmetrics/sinks/memory_store.hpp"
 #include "logmetrics/sinks/null.hpp"
 #include "support/catch.hpp"
-#include "support/pcre2_reference.hpp"
-#include "support/recording_sink.hpp"
+#include "testing/pcre2_reference.hpp"
+#include "testing/engines.hpp"
+#include "testing/recording_sink.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 #include "logmetrics/matchers/hyperscan.hpp"
 #define LOGMETRICS_RECONCILE_ENGINES logmetrics::pcre2_engine, logmetrics::hyperscan_engine
@@ -354,8 +355,8 @@ TEST_CASE("Hyperscan's block scan counts each definition once per line, as PCRE2
     // Found by fuzz_regex (minimized). Hyperscan reports `\b(?=:)(a)?` (prefilter plan) slightly
     // out of end-offset order: a match ending on line 3's '\n' comes after one on line 4, so
     // line 3 became a candidate twice and match_block captured definition 0 there twice.
-    const definition_set set(std::vector<metric_definition>{{"r0", R"(\b(?=:)(a)?)", value_type::real},
-                                                            {"r1", "(x)", value_type::real}});
+    const definition_set set(
+        std::vector<metric_definition>{{"r0", R"(\b(?=:)(a)?)", value_type::real}, {"r1", "(x)", value_type::real}});
     const std::string log =
         "(x)\nloss=0.5 acc=0.9\n[3]#011train-rmse:2.31#011validation-rmse:2.57\n"
         "Epoch 3/10 - loss: 0.25 - val_loss: 1e-3\na\n";
@@ -364,9 +365,12 @@ TEST_CASE("Hyperscan's block scan counts each definition once per line, as PCRE2
     auto scratch = matcher.make_scratch();
     capture_list captures(set.size());
     std::size_t duplicates = 0;
-    matcher.match_block(log, scratch, captures, [&](std::size_t, std::string_view, const capture_list& c) noexcept {
-        for (std::size_t i = 1; i < c.size(); ++i) duplicates += c[i - 1].definition >= c[i].definition ? 1u : 0u;
-    });
+    std::vector<std::uint32_t> ends;
+    matcher.match_block(test_support::line_block_of(log, ends), scratch, captures,
+                        [&](std::size_t, std::string_view, const capture_list& c) noexcept {
+                            for (std::size_t i = 1; i < c.size(); ++i)
+                                duplicates += c[i - 1].definition >= c[i].definition ? 1u : 0u;
+                        });
     CHECK(duplicates == 0);
 
     recording_sink a, b;

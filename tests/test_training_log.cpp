@@ -11,13 +11,13 @@
 #include <utility>
 #include <vector>
 
-#include "../bench/training_log.hpp"
+#include "testing/training_log.hpp"
 #include "logmetrics/definitions_json.hpp"
 #include "logmetrics/framer.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
 #include "support/catch.hpp"
-#include "support/recording_sink.hpp"
+#include "testing/recording_sink.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 #include "logmetrics/matchers/hyperscan.hpp"
 #endif
@@ -158,8 +158,8 @@ TEST_CASE("the training log has every format", "[training_log]") {
     // XGBoost, with a real TAB and with "#011" as copied from CloudWatch, and each eval metric
     CHECK(has("]\ttrain-rmse:"));
     CHECK(has("]#011train-"));
-    for (auto metric : {"validation-rmse:", "validation-logloss:", "validation-auc:", "validation-merror:",
-                        "validation-error:"}) {
+    for (auto metric :
+         {"validation-rmse:", "validation-logloss:", "validation-auc:", "validation-merror:", "validation-error:"}) {
         INFO(metric);
         CHECK(has(metric));
     }
@@ -210,9 +210,8 @@ TEST_CASE("the benchmark definition sets are valid on every engine", "[training_
     CHECK(names.size() == all.size());  // one metric per definition
     for (const auto& d : common) {
         INFO(d.name);
-        CHECK(std::find_if(all.begin(), all.end(), [&](const auto& a) {
-                  return a.name == d.name && a.regex == d.regex;
-              }) != all.end());
+        CHECK(std::find_if(all.begin(), all.end(),
+                           [&](const auto& a) { return a.name == d.name && a.regex == d.regex; }) != all.end());
     }
 
     for (const auto* set : {&all, &common}) {

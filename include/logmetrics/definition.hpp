@@ -16,13 +16,10 @@
 
 #include "config.hpp"
 #include "error.hpp"
-#include "detail/pcre2_code.hpp"
+#include "sample.hpp"
+#include "detail/regex/pcre2_code.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
-
-/// How a captured value is typed. SageMaker values are all doubles; `integer` is for counters
-/// (steps, epochs, tokens) that must survive beyond 2^53 and print without a fraction.
-enum class value_type : std::uint8_t { real, integer };
 
 /// One metric definition, as SageMaker takes it.
 struct metric_definition {
@@ -35,8 +32,8 @@ struct metric_definition {
 /// config struct does not need converting by hand.
 template <class D>
 concept definition_like = requires(const D& d) {
-    { std::string_view(d.name) };
-    { std::string_view(d.regex) };
+    {std::string_view(d.name)};
+    {std::string_view(d.regex)};
 };
 
 /// SageMaker's limits on a training job's metric definitions. `sagemaker()` is the default;
@@ -47,16 +44,14 @@ struct definition_limits {
     std::size_t max_regex_length = 500;
 
     static constexpr definition_limits sagemaker() noexcept { return {}; }
-    static constexpr definition_limits unlimited() noexcept {
-        return {SIZE_MAX, SIZE_MAX, SIZE_MAX};
-    }
+    static constexpr definition_limits unlimited() noexcept { return {SIZE_MAX, SIZE_MAX, SIZE_MAX}; }
 };
 
 /// One thing wrong with one definition.
 struct definition_problem {
-    std::size_t index;     ///< position in the list, 0-based
-    std::string name;      ///< the definition's name as given (may be empty)
-    std::string message;   ///< what is wrong
+    std::size_t index;    ///< position in the list, 0-based
+    std::string name;     ///< the definition's name as given (may be empty)
+    std::string message;  ///< what is wrong
 };
 
 /// Thrown when definitions are refused; lists every problem found, not just the first.
@@ -180,8 +175,8 @@ private:
         std::vector<metric_definition> out;
         out.reserve(in.size());
         for (const auto& d : in) {
-            metric_definition m{std::string(std::string_view(d.name)),
-                                std::string(std::string_view(d.regex)), value_type::real};
+            metric_definition m{std::string(std::string_view(d.name)), std::string(std::string_view(d.regex)),
+                                value_type::real};
             if constexpr (requires { value_type(d.type); }) m.type = value_type(d.type);
             out.push_back(std::move(m));
         }

@@ -90,8 +90,10 @@ inline definition_set parse_definitions(std::string_view json_text,
         read_string("Name", definition.name);
         read_string("Regex", definition.regex);
         if (auto it = item.find("Type"); it != item.end()) {
-            if (*it == "integer") definition.type = value_type::integer;
-            else if (*it != "float" && *it != "real") refuse("\"Type\" must be \"float\" or \"integer\"");
+            if (*it == "integer")
+                definition.type = value_type::integer;
+            else if (*it != "float" && *it != "real")
+                refuse("\"Type\" must be \"float\" or \"integer\"");
         }
     }
     if (!problems.empty()) {

@@ -160,11 +160,11 @@ public:
     const framing_options& options() const noexcept { return options_; }
     const framer_stats& stats() const noexcept { return stats_; }
 
-    /// Frames `chunk`, calling `on_line(std::string_view text, bool continued)` for each line or
+    /// Frames `chunk`, calling `emit_line(std::string_view text, bool continued)` for each line or
     /// piece; `continued` is true when more of the same line follows. The view is valid only
     /// during the call. Bytes after the last line end are kept for the next chunk.
-    template <class OnLine>
-    void feed(std::string_view chunk, OnLine&& on_line) {
+    template <class EmitLine>
+    void feed(std::string_view chunk, EmitLine&& emit_line) {
         stats_.bytes += chunk.size();
         detail::line_end_finder finder(chunk, options_.mode == framing_mode::terminal, special_bytes());
         std::size_t pos = 0;
@@ -179,16 +179,16 @@ public:
             const auto [end, special] = finder.next(pos);
             std::string_view segment = chunk.substr(pos, end - pos);
             if (end == chunk.size()) {  // no line end in this chunk: keep the rest
-                append(segment, on_line);
+                append(segment, emit_line);
                 line_open_ = true;
                 return;
             }
             if (pending_.empty() && !cut_ && escape_ == escape_state::none &&
                 segment.size() <= options_.max_line_length && !special) {
-                emit(segment, false, on_line);
+                emit(segment, false, emit_line);
             } else {
-                append(segment, on_line);
-                emit(pending_, false, on_line);
+                append(segment, emit_line);
+                emit(pending_, false, emit_line);
             }
             end_line(chunk[end] == '\r');
             pos = end + 1;
@@ -196,9 +196,9 @@ public:
     }
 
     /// Hands on the last line if any byte followed the last line end. Call at end of input.
-    template <class OnLine>
-    void finish(OnLine&& on_line) {
-        if (line_open_ || cut_) emit(pending_, false, on_line);
+    template <class EmitLine>
+    void finish(EmitLine&& emit_line) {
+        if (line_open_ || cut_) emit(pending_, false, emit_line);
         end_line(false);
     }
 
@@ -217,14 +217,14 @@ private:
         return detail::line_end_finder::special_bytes::none;
     }
 
-    template <class OnLine>
-    void emit(std::string_view text, bool continued, OnLine& on_line) {
+    template <class EmitLine>
+    void emit(std::string_view text, bool continued, EmitLine& emit_line) {
         ++stats_.pieces;
         if (!continued) {
             ++stats_.lines;
             if (cut_) ++stats_.cut_lines;
         }
-        on_line(text, continued);
+        emit_line(text, continued);
     }
 
     void end_line(bool ended_by_cr) noexcept {
@@ -236,70 +236,76 @@ private:
     }
 
     /// Makes room for `size` more bytes in the current line, handing on a full piece if needed.
-    template <class OnLine>
-    void reserve_room(std::size_t size, OnLine& on_line) {
+    template <class EmitLine>
+    void reserve_room(std::size_t size, EmitLine& emit_line) {
         if (pending_.size() + size > options_.max_line_length && !pending_.empty()) {
-            emit(pending_, true, on_line);
+            emit(pending_, true, emit_line);
             pending_.clear();
             cut_ = true;
         }
     }
 
-    template <class OnLine>
-    void append(std::string_view segment, OnLine& on_line) {
+    template <class EmitLine>
+    void append(std::string_view segment, EmitLine& emit_line) {
         switch (options_.mode) {
-            case framing_mode::raw: append_plain(segment, on_line); return;
+            case framing_mode::raw: append_plain(segment, emit_line); return;
             case framing_mode::sagemaker:
                 while (!segment.empty()) {  // runs of plain bytes in bulk, control bytes escaped
                     auto control = std::find_if(segment.begin(), segment.end(),
                                                 [](char c) { return is_control(static_cast<unsigned char>(c)); });
-                    append_plain(segment.substr(0, static_cast<std::size_t>(control - segment.begin())), on_line);
+                    append_plain(segment.substr(0, static_cast<std::size_t>(control - segment.begin())), emit_line);
                     segment.remove_prefix(static_cast<std::size_t>(control - segment.begin()));
                     if (segment.empty()) break;
-                    append_octal_escaped(static_cast<unsigned char>(segment.front()), on_line);
+                    append_octal_escaped(static_cast<unsigned char>(segment.front()), emit_line);
                     segment.remove_prefix(1);
                 }
                 return;
             case framing_mode::terminal:
-                for (char c : segment) append_without_escapes(c, on_line);
+                for (char c : segment) append_without_escapes(c, emit_line);
                 return;
         }
     }
 
     /// Appends bytes that need no rewriting, handing on full pieces as the maximum is reached.
-    template <class OnLine>
-    void append_plain(std::string_view bytes, OnLine& on_line) {
+    template <class EmitLine>
+    void append_plain(std::string_view bytes, EmitLine& emit_line) {
         while (!bytes.empty()) {
-            reserve_room(1, on_line);
+            reserve_room(1, emit_line);
             std::size_t take = std::min(bytes.size(), options_.max_line_length - pending_.size());
             pending_.append(bytes.substr(0, take));
             bytes.remove_prefix(take);
         }
     }
 
-    template <class OnLine>
-    void append_octal_escaped(unsigned char c, OnLine& on_line) {
-        reserve_room(4, on_line);  // never split one #ooo across pieces
-        const char escaped[4] = {'#', static_cast<char>('0' + ((c >> 6) & 7)),
-                                 static_cast<char>('0' + ((c >> 3) & 7)), static_cast<char>('0' + (c & 7))};
+    template <class EmitLine>
+    void append_octal_escaped(unsigned char c, EmitLine& emit_line) {
+        reserve_room(4, emit_line);  // never split one #ooo across pieces
+        const char escaped[4] = {'#', static_cast<char>('0' + ((c >> 6) & 7)), static_cast<char>('0' + ((c >> 3) & 7)),
+                                 static_cast<char>('0' + (c & 7))};
         pending_.append(escaped, 4);
     }
 
     // ECMA-48: ESC [ params intermediates final (CSI); ESC ] P X ^ _ ... BEL or ESC \ (strings);
     // ESC intermediates final (two-byte and charset sequences). A byte that cannot continue a
     // sequence ends it and is kept as text.
-    template <class OnLine>
-    void append_without_escapes(char ch, OnLine& on_line) {
+    template <class EmitLine>
+    void append_without_escapes(char ch, EmitLine& emit_line) {
         auto c = static_cast<unsigned char>(ch);
         switch (escape_) {
             case escape_state::none: break;
             case escape_state::escape:
-                if (c == '[') escape_ = escape_state::csi;
-                else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') escape_ = escape_state::string;
-                else if (c >= 0x20 && c <= 0x2F) escape_ = escape_state::intermediate;
-                else if (c == 0x1B) escape_ = escape_state::escape;
-                else if (c >= 0x30 && c <= 0x7E) escape_ = escape_state::none;
-                else break;  // not an escape after all: drop the ESC, keep the byte
+                if (c == '[')
+                    escape_ = escape_state::csi;
+                else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_')
+                    escape_ = escape_state::string;
+                else if (c >= 0x20 && c <= 0x2F)
+                    escape_ = escape_state::intermediate;
+                else if (c == 0x1B)
+                    escape_ = escape_state::escape;
+                else if (c >= 0x30 && c <= 0x7E)
+                    escape_ = escape_state::none;
+                else
+                    break;  // not an escape after all: drop the ESC, keep the byte
                 return;
             case escape_state::csi:
                 if (c >= 0x20 && c <= 0x3F) return;  // parameters and intermediates
@@ -316,8 +322,10 @@ private:
                 }
                 break;
             case escape_state::string:
-                if (c == 0x07) escape_ = escape_state::none;
-                else if (c == 0x1B) escape_ = escape_state::string_escape;
+                if (c == 0x07)
+                    escape_ = escape_state::none;
+                else if (c == 0x1B)
+                    escape_ = escape_state::string_escape;
                 return;
             case escape_state::string_escape:
                 if (c == '\\') {
@@ -325,7 +333,7 @@ private:
                     return;
                 }
                 escape_ = escape_state::escape;  // ESC inside a string starts a new sequence
-                append_without_escapes(ch, on_line);
+                append_without_escapes(ch, emit_line);
                 return;
         }
         if (c == 0x1B) {
@@ -333,17 +341,17 @@ private:
             return;
         }
         escape_ = escape_state::none;
-        reserve_room(1, on_line);
+        reserve_room(1, emit_line);
         pending_.push_back(ch);
     }
 
     framing_options options_;
     framer_stats stats_;
-    std::string pending_;             // the current line so far, already rewritten
+    std::string pending_;  // the current line so far, already rewritten
     escape_state escape_ = escape_state::none;
-    bool cut_ = false;                // pieces of the current line were already handed on
-    bool line_open_ = false;          // bytes arrived since the last line end
-    bool swallow_lf_ = false;         // terminal mode: the last line ended at a \r
+    bool cut_ = false;         // pieces of the current line were already handed on
+    bool line_open_ = false;   // bytes arrived since the last line end
+    bool swallow_lf_ = false;  // terminal mode: the last line ended at a \r
 };
 
 LOGMETRICS_END_NAMESPACE

@@ -11,6 +11,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -63,7 +64,8 @@ concept regex_matcher = requires(const M& m, typename M::scratch_type& scratch, 
     typename M::scratch_type;
     { m.definitions() } -> std::same_as<const definition_set&>;
     { m.make_scratch() } -> std::same_as<typename M::scratch_type>;
-    { m.match(line, scratch, out) } noexcept;
+    { m.match(line, scratch, out) }
+    noexcept;
 };
 
 /// Whole lines for a block matcher: `text` holds them, each followed by '\n', and `line_ends[i]`
@@ -81,19 +83,20 @@ struct line_block {
 
 /// What a block matcher calls for each line of a block that has captures: the line's index in
 /// the block (from 0), its text, and its captures (valid during the call only).
-struct block_line_visitor {
+struct block_captures_visitor {
     void operator()(std::size_t, std::string_view, const capture_list&) const noexcept {}
 };
 
 /// Optional: a matcher that takes many lines in one call, so it can scan them in one pass.
-/// `on_line` is called, in line order, for each line with at least one capture, and the captures
+/// `on_captures` is called, in line order, for each line with at least one capture, and the captures
 /// must be what `match` gives for that line alone. The monitor uses `match_block` when a matcher
 /// has it, `match` otherwise.
 template <class M>
-concept block_regex_matcher = regex_matcher<M> && requires(const M& m, typename M::scratch_type& scratch,
-                                                           const line_block& block, capture_list& out,
-                                                           block_line_visitor on_line) {
-    { m.match_block(block, scratch, out, on_line) } noexcept;
+concept block_regex_matcher = regex_matcher<M> &&
+    requires(const M& m, typename M::scratch_type& scratch, const line_block& block, capture_list& out,
+             block_captures_visitor on_captures) {
+    { m.match_block(block, scratch, out, on_captures) }
+    noexcept;
 };
 
 /// An engine turns definitions into a matcher; it may throw `logmetrics::error` while compiling.
@@ -105,5 +108,12 @@ concept matcher_engine = requires(const E& engine, const definition_set& definit
 /// The matcher type an engine compiles to.
 template <matcher_engine E>
 using matcher_of = decltype(std::declval<const E&>().compile(std::declval<const definition_set&>()));
+
+/// Compiles definitions once, for sharing read-only by many monitors (and threads). Throws
+/// `logmetrics::error` when the engine cannot build its matcher.
+template <matcher_engine Engine>
+std::shared_ptr<const matcher_of<Engine>> compile(const definition_set& definitions, const Engine& engine) {
+    return std::make_shared<const matcher_of<Engine>>(engine.compile(definitions));
+}
 
 LOGMETRICS_END_NAMESPACE

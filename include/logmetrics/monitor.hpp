@@ -86,12 +86,6 @@ struct monitor_stats {
     std::uint64_t sink_errors = 0;
 };
 
-/// Compiles definitions once, for sharing by many monitors (and threads).
-template <matcher_engine Engine>
-std::shared_ptr<const matcher_of<Engine>> compile(const definition_set& definitions, const Engine& engine) {
-    return std::make_shared<const matcher_of<Engine>>(engine.compile(definitions));
-}
-
 template <regex_matcher Matcher, metric_sink... Sinks>
 class monitor {
 public:
@@ -159,9 +153,7 @@ public:
     }
 
     /// From now on, every sample's step is `step` (for hosts that know their training step).
-    void set_step(std::uint64_t step) noexcept {
-        host_step_ = step;
-    }
+    void set_step(std::uint64_t step) noexcept { host_step_ = step; }
 
     const Matcher& matcher() const noexcept { return *matcher_; }
     const definition_set& definitions() const noexcept { return matcher_->definitions(); }
@@ -204,11 +196,11 @@ private:
     /// of cut lines, and lines too long for the buffer, go one by one, in order.
     void take_line(std::string_view text, bool continued) noexcept {
         if constexpr (!matches_blocks) {
-            on_line(text, continued);
+            match_line(text, continued);
         } else {
             if (continued || in_cut_line_ || text.size() >= run_copy_capacity) {
                 match_run();
-                on_line(text, continued);
+                match_line(text, continued);
                 return;
             }
             if (run_line_ends_.size() == max_run_lines) match_run();
@@ -250,9 +242,10 @@ private:
     void match_run() noexcept {
         if constexpr (matches_blocks) {
             if (run_ == run_kind::none) return;
-            std::string_view text = run_ == run_kind::in_place
-                                        ? std::string_view(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_) + 1)
-                                        : std::string_view(run_copy_);
+            std::string_view text =
+                run_ == run_kind::in_place
+                    ? std::string_view(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_) + 1)
+                    : std::string_view(run_copy_);
             const std::uint64_t first = line_number_;
             std::optional<timestamp> now;  // read once per run: its lines arrived together
             matcher_->match_block(line_block{text, run_line_ends_}, scratch_, captures_,
@@ -272,7 +265,7 @@ private:
         return options_.clock ? options_.clock() : std::chrono::system_clock::now();
     }
 
-    void on_line(std::string_view text, bool continued) noexcept {
+    void match_line(std::string_view text, bool continued) noexcept {
         if (!in_cut_line_) ++line_number_;
         in_cut_line_ = continued;
         matcher_->match(text, scratch_, captures_);
@@ -348,9 +341,8 @@ private:
         const std::span<const sample> all(batch_.data(), batch_.size());
         for (std::size_t at = 0; at < all.size(); at += options_.batch_size) {
             const auto batch = all.subspan(at, std::min(options_.batch_size, all.size() - at));
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (write_to(std::get<I>(sinks_), I, batch), ...);
-            }(std::index_sequence_for<Sinks...>{});
+            [&]<std::size_t... I>(std::index_sequence<I...>) { (write_to(std::get<I>(sinks_), I, batch), ...); }
+            (std::index_sequence_for<Sinks...>{});
         }
         batch_.clear();
     }
@@ -370,9 +362,8 @@ private:
 
     template <class Action>
     void for_each_sink(Action&& action) noexcept {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (guarded(std::get<I>(sinks_), action, I), ...);
-        }(std::index_sequence_for<Sinks...>{});
+        [&]<std::size_t... I>(std::index_sequence<I...>) { (guarded(std::get<I>(sinks_), action, I), ...); }
+        (std::index_sequence_for<Sinks...>{});
     }
 
     template <class Sink, class Action>
@@ -392,8 +383,8 @@ private:
             if (options_.on_sink_error) {
                 options_.on_sink_error(sink_error{index, message});
             } else if (first) {
-                std::fprintf(stderr, "logmetrics: sink %zu failed: %.*s (further errors are only counted)\n",
-                             index, static_cast<int>(message.size()), message.data());
+                std::fprintf(stderr, "logmetrics: sink %zu failed: %.*s (further errors are only counted)\n", index,
+                             static_cast<int>(message.size()), message.data());
             }
         } catch (...) {  // an error handler that throws must not take the stream down either
         }
@@ -418,10 +409,10 @@ private:
     // The run of whole lines waiting for a block matcher (see take_line).
     enum class run_kind : std::uint8_t { none, in_place, copied };
     run_kind run_ = run_kind::none;
-    std::string_view chunk_;           // the bytes feed() is framing
-    const char* run_begin_ = nullptr;  // in place: the first line
-    const char* run_end_ = nullptr;    // in place: the '\n' after the last line
-    std::string run_copy_;             // copied: lines, each followed by '\n'
+    std::string_view chunk_;                    // the bytes feed() is framing
+    const char* run_begin_ = nullptr;           // in place: the first line
+    const char* run_end_ = nullptr;             // in place: the '\n' after the last line
+    std::string run_copy_;                      // copied: lines, each followed by '\n'
     std::vector<std::uint32_t> run_line_ends_;  // where each line of the run ends
 };
 

@@ -2,7 +2,8 @@
 #pragma once
 // A sample: one value of one metric, read from one line. Samples are small values; the strings
 // they point to (metric name, stream label) belong to the monitor and outlive every write().
-// A sink that keeps a sample beyond write() must copy those strings.
+// A sink that keeps a sample beyond write() must copy those strings. This header needs nothing of
+// the regex layer: sinks, formats and their users include it without PCRE2.
 
 #include <chrono>
 #include <cstddef>
@@ -10,9 +11,12 @@
 #include <string_view>
 
 #include "config.hpp"
-#include "definition.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
+
+/// How a captured value is typed. SageMaker values are all doubles; `integer` is for counters
+/// (steps, epochs, tokens) that must survive beyond 2^53 and print without a fraction.
+enum class value_type : std::uint8_t { real, integer };
 
 /// Wall-clock time with the resolution CloudWatch and TensorBoard keep (they take ms and us).
 using timestamp = std::chrono::system_clock::time_point;
@@ -24,10 +28,10 @@ struct sample {
     double value = 0;            ///< always set, also for integer definitions
     std::int64_t integer = 0;    ///< the exact value when `type == value_type::integer`
     value_type type = value_type::real;
-    timestamp time{};            ///< when the line was read (from the monitor's clock)
-    std::uint64_t step = 0;      ///< this metric's sample count before this one, or the configured step
-    std::uint64_t line = 0;      ///< 1-based number of the line in its stream
-    std::string_view stream;     ///< the stream's label (e.g. a file name, "stdin", a pod name)
+    timestamp time{};         ///< when the line was read (from the monitor's clock)
+    std::uint64_t step = 0;   ///< this metric's sample count before this one, or the configured step
+    std::uint64_t line = 0;   ///< 1-based number of the line in its stream
+    std::string_view stream;  ///< the stream's label (e.g. a file name, "stdin", a pod name)
 };
 
 /// Milliseconds since the Unix epoch, the unit of CloudWatch timestamps.

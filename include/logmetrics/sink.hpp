@@ -44,8 +44,8 @@ void write_batch(S& sink, std::span<const sample> batch) {
 class any_sink {
 public:
     template <metric_sink S>
-        requires(!std::same_as<std::remove_cvref_t<S>, any_sink>)
-    any_sink(S&& sink)  // NOLINT: implicit on purpose, like std::function
+    requires(!std::same_as<std::remove_cvref_t<S>, any_sink>)
+        any_sink(S&& sink)  // NOLINT: implicit on purpose, like std::function
         : model_(std::make_unique<model<std::remove_cvref_t<S>>>(std::forward<S>(sink))) {}
 
     void write(const sample& one) { model_->write(std::span<const sample>(&one, 1)); }

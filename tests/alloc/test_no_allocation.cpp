@@ -126,8 +126,8 @@ TEST_CASE("the counting allocator sees allocations", "[alloc]") {
 }
 
 TEST_CASE("feeding lines does not allocate (pcre2 engine)", "[alloc]") {
-    for (auto mode : {logmetrics::framing_mode::raw, logmetrics::framing_mode::sagemaker,
-                      logmetrics::framing_mode::terminal}) {
+    for (auto mode :
+         {logmetrics::framing_mode::raw, logmetrics::framing_mode::sagemaker, logmetrics::framing_mode::terminal}) {
         INFO("mode " << to_string(mode));
         check_no_allocation<logmetrics::pcre2_engine>(mode);
     }
@@ -135,8 +135,8 @@ TEST_CASE("feeding lines does not allocate (pcre2 engine)", "[alloc]") {
 
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 TEST_CASE("feeding lines does not allocate (hyperscan engine)", "[alloc]") {
-    for (auto mode : {logmetrics::framing_mode::raw, logmetrics::framing_mode::sagemaker,
-                      logmetrics::framing_mode::terminal}) {
+    for (auto mode :
+         {logmetrics::framing_mode::raw, logmetrics::framing_mode::sagemaker, logmetrics::framing_mode::terminal}) {
         INFO("mode " << to_string(mode));
         check_no_allocation<logmetrics::hyperscan_engine>(mode);
     }

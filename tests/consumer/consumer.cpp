@@ -35,8 +35,7 @@ struct observed {
 
 // In line order, then definition order.
 const std::vector<observed> expected = {
-    {"train:loss", 0.75, 1}, {"validation:error", 0.31, 1}, {"epoch", 1, 1},
-    {"train:loss", 0.5, 3},  {"epoch", 2, 3},
+    {"train:loss", 0.75, 1}, {"validation:error", 0.31, 1}, {"epoch", 1, 1}, {"train:loss", 0.5, 3}, {"epoch", 2, 3},
     {"train:loss", 0.25, 4}, {"validation:error", 0.12, 4}, {"epoch", 3, 4},
 };
 
@@ -50,18 +49,18 @@ int check(const char* engine_name) {
     const auto definitions = logmetrics::parse_definitions(definitions_json);
     std::vector<observed> seen;
     logmetrics::memory_store store;
-    auto monitor = logmetrics::make_monitor(
-        definitions, Engine{}, store,
-        logmetrics::make_callback_sink([&seen](const logmetrics::sample& s) {
-            seen.push_back({std::string(s.name), s.value, s.line});
-        }));
+    auto monitor = logmetrics::make_monitor(definitions, Engine{}, store,
+                                            logmetrics::make_callback_sink([&seen](const logmetrics::sample& s) {
+                                                seen.push_back({std::string(s.name), s.value, s.line});
+                                            }));
 
     for (std::size_t at = 0; at < log_text.size(); at += 7) monitor.feed(log_text.substr(at, 7));
     monitor.finish();
 
     if (seen != expected) {
-        for (const auto& s : seen) std::fprintf(stderr, "  got line %llu %s=%g\n",
-                                                static_cast<unsigned long long>(s.line), s.name.c_str(), s.value);
+        for (const auto& s : seen)
+            std::fprintf(stderr, "  got line %llu %s=%g\n", static_cast<unsigned long long>(s.line), s.name.c_str(),
+                         s.value);
         return fail(engine_name, "samples differ from the expected ones");
     }
     if (store.count("train:loss") != 3 || store.last("validation:error") != 0.12) {

@@ -20,7 +20,8 @@
 #include "logmetrics/definition.hpp"
 #include "logmetrics/matcher.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
-#include "support/pcre2_reference.hpp"
+#include "testing/engines.hpp"
+#include "testing/pcre2_reference.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 #include "logmetrics/matchers/hyperscan.hpp"
 #endif
@@ -49,7 +50,9 @@ inline void record(const logmetrics::capture_list& captures, std::vector<outcome
         FUZZ_CHECK(c.definition < row.size(), "capture of definition " << c.definition << " of " << row.size());
         FUZZ_CHECK(row[c.definition] == outcome{}, "two captures of definition " << c.definition << " on one line");
         switch (c.result) {
-            case logmetrics::capture::status::matched: row[c.definition] = {outcome::matched, std::string(c.text)}; break;
+            case logmetrics::capture::status::matched:
+                row[c.definition] = {outcome::matched, std::string(c.text)};
+                break;
             case logmetrics::capture::status::group_unset: row[c.definition] = {outcome::group_unset, {}}; break;
             case logmetrics::capture::status::match_error: row[c.definition] = {outcome::gave_up, {}}; break;
         }
@@ -67,9 +70,8 @@ inline void compare(const char* engine, const logmetrics::definition_set& set, c
             const outcome& b = got[line][i];
             if (a.kind == outcome::gave_up || b.kind == outcome::gave_up || a == b) continue;
             FUZZ_CHECK(false, engine << " differs from PCRE2's interpreter on definition " << i << " ["
-                                     << printable(set[i].regex) << "], line " << line << " ["
-                                     << printable(lines[line]) << "]: " << describe(b) << " instead of "
-                                     << describe(a) << plans);
+                                     << printable(set[i].regex) << "], line " << line << " [" << printable(lines[line])
+                                     << "]: " << describe(b) << " instead of " << describe(a) << plans);
         }
     }
 }
@@ -147,17 +149,18 @@ inline void check_engines(const logmetrics::definition_set& definitions, const s
         got.assign(lines.size(), std::vector<outcome>(set.size()));
         std::size_t previous = 0;
         bool first = true;
-        hyperscan.match_block(block, hs_scratch, captures,
-                              [&](std::size_t index, std::string_view text, const logmetrics::capture_list& c) noexcept {
-                                  FUZZ_CHECK(index < lines.size(), "line index " << index << " of " << lines.size());
-                                  FUZZ_CHECK(first || index > previous, "line " << index << " after " << previous);
-                                  FUZZ_CHECK(text == lines[index], "line " << index << " handed on as ["
-                                                                           << printable(text) << "]");
-                                  FUZZ_CHECK(!c.empty(), "line " << index << " handed on without captures");
-                                  first = false;
-                                  previous = index;
-                                  record(c, got[index]);
-                              });
+        std::vector<std::uint32_t> ends;
+        hyperscan.match_block(
+            test_support::line_block_of(block, ends), hs_scratch, captures,
+            [&](std::size_t index, std::string_view text, const logmetrics::capture_list& c) noexcept {
+                FUZZ_CHECK(index < lines.size(), "line index " << index << " of " << lines.size());
+                FUZZ_CHECK(first || index > previous, "line " << index << " after " << previous);
+                FUZZ_CHECK(text == lines[index], "line " << index << " handed on as [" << printable(text) << "]");
+                FUZZ_CHECK(!c.empty(), "line " << index << " handed on without captures");
+                first = false;
+                previous = index;
+                record(c, got[index]);
+            });
         compare("hyperscan_matcher::match_block", set, want, got, lines, engines.plans);
     }
 #endif

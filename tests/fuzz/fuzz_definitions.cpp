@@ -41,7 +41,6 @@ void check_refusal(const definition_error& e) {
     }
 }
 
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

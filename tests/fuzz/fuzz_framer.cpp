@@ -168,7 +168,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const reference_result want = reference_frame(payload, mode, max);
     FUZZ_CHECK(got == want.pieces, "mode " << to_string(mode) << ", max " << max << ", " << sizes.size()
                                            << " chunk sizes, input [" << fuzz::printable(payload) << "]\nframer:\n"
-                                           << describe(got) << "reference:\n" << describe(want.pieces));
+                                           << describe(got) << "reference:\n"
+                                           << describe(want.pieces));
 
     const auto& stats = framer.stats();
     FUZZ_CHECK(stats.bytes == payload.size(), stats.bytes << " bytes counted of " << payload.size());

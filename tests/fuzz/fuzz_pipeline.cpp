@@ -28,7 +28,7 @@
 #include "fuzz_support.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
-#include "support/std_regex_matcher.hpp"
+#include "testing/std_regex_matcher.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 #include "logmetrics/matchers/hyperscan.hpp"
 #endif
@@ -51,12 +51,12 @@ const fixed_definition fixed_definitions[] = {
     {"epoch", R"(^epoch (\d+))", value_type::integer, true},           // anchored, integer
     {"acc", R"(acc(?:uracy)?\s*[:=]\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?))", value_type::real, true},
     {"val_loss", R"((?:val_loss|validation-loss|valid loss)[:=] ?(\S+))", value_type::real, true},
-    {"lr", R"(lr=(\d+(?:\.\d+)?)(?=[ ,;]|$))", value_type::real, true},   // lookahead: prefilter
+    {"lr", R"(lr=(\d+(?:\.\d+)?)(?=[ ,;]|$))", value_type::real, true},    // lookahead: prefilter
     {"throughput", R"((?<=throughput: )(\d+))", value_type::real, false},  // lookbehind
     {"tag", R"(<(\w+)>(\d+)</\1>)", value_type::real, true},               // back-reference
     {"count", R"(^\s*(\d*)$)", value_type::real, true},                    // matches "": pcre2-only
     {"validation:rmse", R"(.*\[[0-9]+\].*#011validation-rmse:(\S+))", value_type::real, true},
-    {"step", R"(step=\K(\d+))", value_type::integer, false},              // \K
+    {"step", R"(step=\K(\d+))", value_type::integer, false},  // \K
     {"perplexity", R"((?i)perplexity\s*=\s*(\S+))", value_type::real, false},
     {"f1", R"(\bf1\b[^0-9]*([0-9.]+))", value_type::real, true},
     {"time", R"(time: (inf|nan|-?\d+\.\d+)(?: s)?)", value_type::real, true},
@@ -123,8 +123,8 @@ run scan(std::shared_ptr<const Matcher> matcher, const monitor_options& options,
     m.finish();
     run out{std::move(sink.samples), m.stats(), {}};
     for (std::size_t i = 0; i < m.definitions().size(); ++i) out.per_definition.push_back(m.stats(i));
-    FUZZ_CHECK(out.totals.samples == out.samples.size(), out.totals.samples << " samples counted, "
-                                                                            << out.samples.size() << " delivered");
+    FUZZ_CHECK(out.totals.samples == out.samples.size(),
+               out.totals.samples << " samples counted, " << out.samples.size() << " delivered");
     FUZZ_CHECK(out.totals.bytes == log.size(), out.totals.bytes << " bytes counted of " << log.size());
     std::uint64_t previous = 0;
     for (const auto& s : out.samples) {
@@ -191,9 +191,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (d.name == s.name) subset.samples.push_back(s);
             }
         }
-        FUZZ_CHECK(subset.samples == with_std.samples, "pcre2 vs std::regex, log [" << fuzz::printable(log)
-                                                                                    << "]\npcre2:" << describe(subset.samples)
-                                                                                    << "\nstd::regex:" << describe(with_std.samples));
+        FUZZ_CHECK(subset.samples == with_std.samples,
+                   "pcre2 vs std::regex, log [" << fuzz::printable(log) << "]\npcre2:" << describe(subset.samples)
+                                                << "\nstd::regex:" << describe(with_std.samples));
         for (std::size_t i = 0, j = 0; i < definitions.size(); ++i) {
             if (!fixed_definitions[i].std_regex) continue;
             FUZZ_CHECK(chunked.per_definition[i].rejected == with_std.per_definition[j].rejected,

@@ -25,8 +25,7 @@ namespace fuzz {
 /// Reads the fuzzer's bytes front to back; past the end every byte reads as 0.
 class input {
 public:
-    input(const std::uint8_t* data, std::size_t size) noexcept
-        : bytes_(reinterpret_cast<const char*>(data), size) {}
+    input(const std::uint8_t* data, std::size_t size) noexcept : bytes_(reinterpret_cast<const char*>(data), size) {}
 
     std::uint8_t byte() noexcept {
         if (bytes_.empty()) return 0;
@@ -96,11 +95,11 @@ inline std::string printable(std::string_view bytes, std::size_t limit = 400) {
 }  // namespace fuzz
 
 /// Aborts with the condition and a streamed detail message when `condition` is false.
-#define FUZZ_CHECK(condition, detail)                                        \
-    do {                                                                     \
-        if (!(condition)) {                                                  \
-            std::ostringstream fuzz_check_detail_;                           \
-            fuzz_check_detail_ << detail;                                    \
+#define FUZZ_CHECK(condition, detail)                                               \
+    do {                                                                            \
+        if (!(condition)) {                                                         \
+            std::ostringstream fuzz_check_detail_;                                  \
+            fuzz_check_detail_ << detail;                                           \
             ::fuzz::fail(__FILE__, __LINE__, #condition, fuzz_check_detail_.str()); \
-        }                                                                    \
+        }                                                                           \
     } while (false)

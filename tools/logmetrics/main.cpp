@@ -188,7 +188,8 @@ public:
         put_padded(*out_, "value", value_width, true);
         *out_ << "  ";
         put_padded(*out_, "step", step_width, true);
-        *out_ << '\n' << rule(line_width) << "  " << rule(metric_width_) << "  " << rule(value_width) << "  "
+        *out_ << '\n'
+              << rule(line_width) << "  " << rule(metric_width_) << "  " << rule(value_width) << "  "
               << rule(step_width) << '\n';
     }
 
@@ -234,7 +235,8 @@ public:
         put_padded(*out_, "min", value_width, true);
         *out_ << "  ";
         put_padded(*out_, "max", value_width, true);
-        *out_ << '\n' << rule(metric_width_) << "  " << rule(value_width) << "  " << rule(count_width) << "  "
+        *out_ << '\n'
+              << rule(metric_width_) << "  " << rule(value_width) << "  " << rule(count_width) << "  "
               << rule(value_width) << "  " << rule(value_width) << '\n';
         for (const std::string& name : metrics) {
             const auto last = store.last_point(name);
@@ -373,8 +375,10 @@ std::string human_bytes(std::uint64_t bytes) {
         ++unit;
     }
     char text[48];
-    if (unit == 0) std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
-    else std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+    if (unit == 0)
+        std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
+    else
+        std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
     return text;
 }
 
@@ -430,8 +434,10 @@ void print_summary(const scan_job& job, const run_totals& totals, const std::vec
         out += "  ";
         pad(number(t.rejected), 9, true);
         for (std::size_t n = 0; n < notes.size(); ++n) {
-            if (n > 0) out += '\n' + indent;
-            else out += "  ";
+            if (n > 0)
+                out += '\n' + indent;
+            else
+                out += "  ";
             out += notes[n];
         }
         out += '\n';
@@ -458,8 +464,8 @@ class outputs {
 public:
     static constexpr const char* slot_names[2] = {"writing samples to stdout", "the memory store"};
 
-    explicit outputs(const scan_job& job) : job_(job), stdout_buffer_(STDOUT_FILENO, stdout_buffer_size),
-                                            stdout_(&stdout_buffer_) {}
+    explicit outputs(const scan_job& job)
+        : job_(job), stdout_buffer_(STDOUT_FILENO, stdout_buffer_size), stdout_(&stdout_buffer_) {}
 
     /// Opens the --final file and makes the sinks; false (after saying why) on failure.
     bool open() {
@@ -678,7 +684,7 @@ int run_scan(const scan_options& options) {
 
     scan_job job{options, std::move(*definitions), {}, {}};
     job.framing.max_line_length = options.max_line_length;
-    job.framing.mode = options.mode == "raw"         ? lm::framing_mode::raw
+    job.framing.mode = options.mode == "raw"        ? lm::framing_mode::raw
                        : options.mode == "terminal" ? lm::framing_mode::terminal
                                                     : lm::framing_mode::sagemaker;
     std::vector<std::string> files = options.files;
@@ -735,8 +741,8 @@ Example:
   logmetrics scan --definitions examples/data/metrics.json --format table examples/data/train.log)";
 
 void add_scan_command(CLI::App& app, scan_options& options) {
-    CLI::App* scan = app.add_subcommand(
-        "scan", "Read training logs and write the metric samples the definitions find in them");
+    CLI::App* scan =
+        app.add_subcommand("scan", "Read training logs and write the metric samples the definitions find in them");
     scan->footer(help_footer);
 
     scan->add_option("-d,--definitions", options.definitions_path,
@@ -801,9 +807,9 @@ int main(int argc, char** argv) {
     // A closed pipe on stdout is a write error like any other (exit status 1), not a signal.
     std::signal(SIGPIPE, SIG_IGN);
 
-    CLI::App app("logmetrics " + version_string() +
-                     ": turn training-log lines into metrics with SageMaker metric definitions",
-                 "logmetrics");
+    CLI::App app(
+        "logmetrics " + version_string() + ": turn training-log lines into metrics with SageMaker metric definitions",
+        "logmetrics");
     app.footer(help_footer);
     app.set_version_flag("--version", "logmetrics " + version_string());
     app.require_subcommand(0, 1);

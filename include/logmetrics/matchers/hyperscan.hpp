@@ -20,22 +20,14 @@
 //  - exact:      Hyperscan compiles it as written; PCRE2 runs only on lines it reports.
 //  - prefilter:  Hyperscan takes a looser form (HS_FLAG_PREFILTER: back-references, some
 //                lookarounds, ...) that never misses a match; PCRE2 confirms.
-//  - pcre2_only: Hyperscan cannot take it at all, it matches the empty string (so it matches
+//  - pcre2-only: Hyperscan cannot take it at all, it matches the empty string (so it matches
 //                every line), or it anchors on the whole text (\A, \z, \Z, \G): PCRE2 searches
 //                every line for it.
 // Samples are the same as pcre2_engine's in every case: PCRE2 decides every match and capture.
 
-#if __has_include(<hs/hs.h>)
-#include <hs/hs.h>
-#else
-#include <hs.h>
-#endif
-
 #include <algorithm>
-#include <cctype>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,85 +35,13 @@
 
 #include "../config.hpp"
 #include "../definition.hpp"
-#include "../detail/pcre2_code.hpp"
-#include "../detail/regex_outline.hpp"
+#include "../detail/hyperscan/handles.hpp"
+#include "../detail/hyperscan/plan.hpp"
 #include "../error.hpp"
 #include "../matcher.hpp"
 #include "pcre2.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
-
-/// How the Hyperscan engine runs one definition.
-enum class hyperscan_plan : std::uint8_t { filter, exact, prefilter, pcre2_only };
-
-constexpr std::string_view to_string(hyperscan_plan plan) noexcept {
-    switch (plan) {
-        case hyperscan_plan::filter: return "hyperscan-filter";
-        case hyperscan_plan::exact: return "hyperscan";
-        case hyperscan_plan::prefilter: return "hyperscan-prefilter";
-        case hyperscan_plan::pcre2_only: return "pcre2-only";
-    }
-    return "unknown";
-}
-
-namespace detail {
-struct hs_database_deleter {
-    void operator()(hs_database_t* db) const noexcept { hs_free_database(db); }
-};
-struct hs_scratch_deleter {
-    void operator()(hs_scratch_t* scratch) const noexcept { hs_free_scratch(scratch); }
-};
-struct hs_compile_error_deleter {
-    void operator()(hs_compile_error_t* e) const noexcept { hs_free_compile_error(e); }
-};
-using hs_database_ptr = std::unique_ptr<hs_database_t, hs_database_deleter>;
-using hs_scratch_ptr = std::unique_ptr<hs_scratch_t, hs_scratch_deleter>;
-using hs_compile_error_ptr = std::unique_ptr<hs_compile_error_t, hs_compile_error_deleter>;
-
-/// Whether a regex uses anchors on the whole subject (\A \z \Z \G) or turns multi-line mode
-/// off ((?-m), (?^)): scanned in a block of lines, these would not mean what they mean per line.
-inline bool anchors_on_whole_text(std::string_view regex) noexcept {
-    for (std::size_t i = 0; i < regex.size(); ++i) {
-        if (regex[i] == '\\') {
-            if (i + 1 < regex.size() && std::string_view("AzZG").find(regex[i + 1]) != std::string_view::npos) {
-                return true;
-            }
-            ++i;
-        } else if (regex[i] == '(' && i + 1 < regex.size() && regex[i + 1] == '?') {
-            std::size_t j = i + 2;
-            while (j < regex.size() && std::isalpha(static_cast<unsigned char>(regex[j]))) ++j;
-            if (j < regex.size() && (regex[j] == '-' || regex[j] == '^')) return true;
-        }
-    }
-    return false;
-}
-
-/// A Hyperscan pattern that matches `literal` byte for byte (every byte written as \xHH).
-inline std::string hs_literal_pattern(std::string_view literal) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string pattern;
-    pattern.reserve(literal.size() * 4);
-    for (char c : literal) {
-        const auto byte = static_cast<unsigned char>(c);
-        pattern += "\\x";
-        pattern += hex[byte >> 4];
-        pattern += hex[byte & 15];
-    }
-    return pattern;
-}
-
-/// Compiles one expression alone; returns Hyperscan's message, empty on success.
-inline std::string hs_try_compile(const std::string& regex, unsigned flags) {
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* raw_error = nullptr;
-    if (hs_compile(regex.c_str(), flags, HS_MODE_BLOCK, nullptr, &db, &raw_error) == HS_SUCCESS) {
-        hs_free_database(db);
-        return {};
-    }
-    hs_compile_error_ptr compile_error(raw_error);
-    return compile_error && compile_error->message ? compile_error->message : "unknown Hyperscan error";
-}
-}  // namespace detail
 
 class hyperscan_matcher {
 public:
@@ -129,28 +49,27 @@ public:
         pcre2_matcher::scratch_type exact;
         detail::hs_scratch_ptr hs;
         std::vector<std::uint8_t> reported;     // per definition: Hyperscan reported it (one line)
-        std::vector<std::uint32_t> line_ends;   // match_block on plain text: where lines end
         std::vector<std::uint64_t> candidates;  // match_block: line << 32 | definition
         std::vector<std::uint32_t> last_line;   // match_block: per definition, last line reported + 1
     };
 
-    explicit hyperscan_matcher(const definition_set& definitions)
-        : exact_(definitions), plans_(definitions.size()), reasons_(definitions.size()) {
+    explicit hyperscan_matcher(const definition_set& definitions) : exact_(definitions), plans_(definitions.size()) {
         if (hs_valid_platform() != HS_SUCCESS) {
             LOGMETRICS_THROW(error(errc::engine_unavailable,
                                    "Hyperscan needs a CPU with SSSE3; use the pcre2 engine on this machine"));
         }
         choose_plans();
         build_database();
-        some_pcre2_only_ = std::find(plans_.begin(), plans_.end(), hyperscan_plan::pcre2_only) != plans_.end();
+        some_pcre2_only_ = std::any_of(plans_.begin(), plans_.end(),
+                                       [](const auto& p) { return p.plan == hyperscan_plan::pcre2_only; });
     }
 
     const definition_set& definitions() const noexcept { return exact_.definitions(); }
 
     scratch_type make_scratch() const {
         const std::size_t n = plans_.size();
-        scratch_type scratch{exact_.make_scratch(), nullptr, std::vector<std::uint8_t>(n, 0), {}, {},
-                             std::vector<std::uint32_t>(n, 0)};
+        scratch_type scratch{
+            exact_.make_scratch(), nullptr, std::vector<std::uint8_t>(n, 0), {}, std::vector<std::uint32_t>(n, 0)};
         if (prototype_scratch_) {
             hs_scratch_t* clone = nullptr;
             if (hs_clone_scratch(prototype_scratch_.get(), &clone) != HS_SUCCESS) {
@@ -173,23 +92,19 @@ public:
         const char* data = line.empty() ? empty : line.data();
         line_context context{scratch.reported.data(), false};
         hs_error_t rc = hs_scan(database_.get(), data, static_cast<unsigned>(line.size()), 0, scratch.hs.get(),
-                                &on_line_match, &context);
+                                &on_scan_match, &context);
         if (rc != HS_SUCCESS) {  // never lose a sample: fall back to PCRE2
             exact_.match(line, scratch.exact, out);
             return;
         }
         if (!context.any && !some_pcre2_only_) return;
-        for (std::size_t i = 0; i < plans_.size(); ++i) {
-            if (scratch.reported[i] || plans_[i] == hyperscan_plan::pcre2_only) {
-                exact_.extract(i, line, scratch.exact.pcre2, out);
-            }
-        }
+        extract_selected(line, scratch, out);
     }
 
     /// Whole lines, scanned in one pass (see the top of this file).
-    template <class OnLine>
+    template <class OnCaptures>
     void match_block(const line_block& block, scratch_type& scratch, capture_list& out,
-                     OnLine&& on_line) const noexcept {
+                     OnCaptures&& on_captures) const noexcept {
         if (block.size() == 0) return;
         const std::size_t scanned = std::min(std::size_t{block.line_ends.back()} + 1, block.text.size());
         auto& candidates = scratch.candidates;
@@ -205,7 +120,7 @@ public:
             for (std::size_t i = 0; i < block.size(); ++i) {
                 std::string_view text = block.line(i);
                 match(text, scratch, out);
-                if (!out.empty()) on_line(i, text, out);
+                if (!out.empty()) on_captures(i, text, out);
             }
             return;
         }
@@ -221,7 +136,7 @@ public:
                     exact_.extract(static_cast<std::size_t>(candidates[k] & 0xFFFFFFFFu), text, scratch.exact.pcre2,
                                    out);
                 }
-                if (!out.empty()) on_line(line, text, out);
+                if (!out.empty()) on_captures(line, text, out);
             }
             return;
         }
@@ -233,50 +148,19 @@ public:
                 scratch.reported[candidates[j] & 0xFFFFFFFFu] = 1;
             }
             out.clear();
-            for (std::size_t i = 0; i < plans_.size(); ++i) {
-                if (scratch.reported[i] || plans_[i] == hyperscan_plan::pcre2_only) {
-                    exact_.extract(i, text, scratch.exact.pcre2, out);
-                }
-            }
+            extract_selected(text, scratch, out);
             for (; k < candidates.size() && (candidates[k] >> 32) == line; ++k) {
                 scratch.reported[candidates[k] & 0xFFFFFFFFu] = 0;
             }
-            if (!out.empty()) on_line(line, text, out);
+            if (!out.empty()) on_captures(line, text, out);
         }
     }
 
-    /// The same, for text that is not indexed yet: whole lines, each followed by '\n' (under 4 GiB).
-    template <class OnLine>
-    void match_block(std::string_view text, scratch_type& scratch, capture_list& out,
-                     OnLine&& on_line) const noexcept {
-        std::size_t first_line = 0;
-        while (!text.empty()) {
-            auto& ends = scratch.line_ends;
-            ends.clear();
-            std::size_t pos = 0;
-            while (pos < text.size()) {  // whole lines, up to about max_scan bytes (at least one)
-                const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-                const std::size_t end =
-                    nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
-                if (!ends.empty() && end >= max_scan) break;
-                ends.push_back(static_cast<std::uint32_t>(end));
-                pos = end + 1;
-            }
-            const std::size_t used = std::min(pos, text.size());
-            match_block(line_block{text.substr(0, used), ends}, scratch, out,
-                        [&](std::size_t index, std::string_view line, const capture_list& captures) noexcept {
-                            on_line(first_line + index, line, captures);
-                        });
-            first_line += ends.size();
-            text.remove_prefix(used);
-        }
-    }
-
-    /// How definition `i` is run, and why when it is not plain Hyperscan.
-    hyperscan_plan plan(std::size_t i) const noexcept { return plans_[i]; }
-    const std::string& plan_reason(std::size_t i) const noexcept { return reasons_[i]; }
+    /// How definition `i` is run, and why (detail/hyperscan/plan.hpp).
+    hyperscan_plan plan(std::size_t i) const noexcept { return plans_[i].plan; }
+    const std::string& plan_reason(std::size_t i) const noexcept { return plans_[i].reason; }
     /// What Hyperscan scans for on behalf of definition `i` (empty for pcre2_only).
-    const std::string& scan_pattern(std::size_t i) const noexcept { return patterns_[i]; }
+    const std::string& scan_pattern(std::size_t i) const noexcept { return plans_[i].pattern; }
 
     /// The exact engine inside (its JIT status, for reports).
     const pcre2_matcher& exact() const noexcept { return exact_; }
@@ -289,7 +173,16 @@ private:
         bool any;
     };
 
-    static int on_line_match(unsigned int id, unsigned long long, unsigned long long, unsigned int,
+    /// PCRE2 on `line` for the definitions Hyperscan reported and those it cannot select for.
+    void extract_selected(std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
+        for (std::size_t i = 0; i < plans_.size(); ++i) {
+            if (scratch.reported[i] || plans_[i].plan == hyperscan_plan::pcre2_only) {
+                exact_.extract(i, line, scratch.exact.pcre2, out);
+            }
+        }
+    }
+
+    static int on_scan_match(unsigned int id, unsigned long long, unsigned long long, unsigned int,
                              void* raw_context) noexcept {
         auto* context = static_cast<line_context*>(raw_context);
         context->reported[id] = 1;
@@ -342,49 +235,8 @@ private:
     }
 
     void choose_plans() {
-        patterns_.resize(plans_.size());
         for (std::size_t i = 0; i < plans_.size(); ++i) {
-            const std::string& regex = definitions()[i].regex;
-            if (exact_.matches_empty(i)) {
-                plans_[i] = hyperscan_plan::pcre2_only;
-                reasons_[i] = "can match an empty string, so it matches every line";
-                continue;
-            }
-            if (detail::anchors_on_whole_text(regex)) {
-                plans_[i] = hyperscan_plan::pcre2_only;
-                reasons_[i] = "anchors on the whole text (\\A, \\z, \\Z, \\G or multi-line mode off), "
-                              "which a scan of many lines at once would change";
-                continue;
-            }
-            // A looser pattern finds every line the regex matches, with fewer reports and a
-            // simpler automaton (literals are what Hyperscan scans for fastest); PCRE2 confirms
-            // each line reported anyway. Four bytes keep the false candidates rare.
-            if (std::string literal = detail::required_literal(regex); literal.size() >= 4) {
-                plans_[i] = hyperscan_plan::filter;
-                patterns_[i] = detail::hs_literal_pattern(literal);
-                continue;
-            }
-            std::string prefix = detail::scan_prefix(regex);
-            if (!prefix.empty() && detail::pcre2_code::compile(prefix).min_length() > 0 &&
-                detail::hs_try_compile(prefix, scan_flags).empty()) {
-                plans_[i] = hyperscan_plan::filter;
-                patterns_[i] = std::move(prefix);
-                continue;
-            }
-            patterns_[i] = regex;
-            std::string exact_error = detail::hs_try_compile(regex, scan_flags);
-            if (exact_error.empty()) {
-                plans_[i] = hyperscan_plan::exact;
-                continue;
-            }
-            std::string prefilter_error = detail::hs_try_compile(regex, scan_flags | HS_FLAG_PREFILTER);
-            if (prefilter_error.empty()) {
-                plans_[i] = hyperscan_plan::prefilter;
-                reasons_[i] = exact_error;
-            } else {
-                plans_[i] = hyperscan_plan::pcre2_only;
-                reasons_[i] = exact_error;
-            }
+            plans_[i] = detail::choose_plan(definitions()[i].regex, exact_.matches_empty(i));
         }
     }
 
@@ -393,9 +245,10 @@ private:
             std::vector<const char*> expressions;
             std::vector<unsigned> flags, ids;
             for (std::size_t i = 0; i < plans_.size(); ++i) {
-                if (plans_[i] == hyperscan_plan::pcre2_only) continue;
-                expressions.push_back(patterns_[i].c_str());
-                flags.push_back(scan_flags | (plans_[i] == hyperscan_plan::prefilter ? HS_FLAG_PREFILTER : 0u));
+                if (plans_[i].plan == hyperscan_plan::pcre2_only) continue;
+                expressions.push_back(plans_[i].pattern.c_str());
+                flags.push_back(detail::hs_scan_flags |
+                                (plans_[i].plan == hyperscan_plan::prefilter ? HS_FLAG_PREFILTER : 0u));
                 ids.push_back(static_cast<unsigned>(i));
             }
             if (expressions.empty()) return;  // every definition runs on PCRE2
@@ -414,8 +267,7 @@ private:
                 LOGMETRICS_THROW(error(errc::engine_failed, "Hyperscan could not build its database: " + message));
             }
             std::size_t i = ids[static_cast<std::size_t>(culprit)];
-            plans_[i] = hyperscan_plan::pcre2_only;  // run it on PCRE2 and build the rest again
-            reasons_[i] = message;
+            plans_[i] = {hyperscan_plan::pcre2_only, {}, message};  // run it on PCRE2, build the rest again
         }
         hs_scratch_t* scratch = nullptr;
         if (hs_alloc_scratch(database_.get(), &scratch) != HS_SUCCESS) {
@@ -424,14 +276,9 @@ private:
         prototype_scratch_.reset(scratch);
     }
 
-    // Every report, not one per scan, since a scan covers many lines; ^ and $ at line ends.
-    static constexpr unsigned scan_flags = HS_FLAG_MULTILINE;
-
     pcre2_matcher exact_;
-    std::vector<hyperscan_plan> plans_;
-    std::vector<std::string> patterns_;  // what Hyperscan scans for, per definition
-    std::vector<std::string> reasons_;
-    bool some_pcre2_only_ = false;  // then PCRE2 runs on every line, whatever Hyperscan saw
+    std::vector<detail::scan_plan> plans_;  // per definition
+    bool some_pcre2_only_ = false;          // then PCRE2 runs on every line, whatever Hyperscan saw
     detail::hs_database_ptr database_;
     detail::hs_scratch_ptr prototype_scratch_;
 };

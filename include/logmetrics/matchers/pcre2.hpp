@@ -19,10 +19,10 @@
 
 #include "../config.hpp"
 #include "../definition.hpp"
-#include "../detail/direct_capture.hpp"
-#include "../detail/literal_filter.hpp"
-#include "../detail/pcre2_code.hpp"
-#include "../detail/regex_outline.hpp"
+#include "../detail/regex/direct_capture.hpp"
+#include "../detail/regex/literal_filter.hpp"
+#include "../detail/regex/pcre2_code.hpp"
+#include "../detail/regex/regex_outline.hpp"
 #include "../error.hpp"
 #include "../matcher.hpp"
 
@@ -43,9 +43,8 @@ public:
             min_lengths_.push_back(0);
             codes_.push_back(detail::pcre2_code::compile(definitions_[i].regex));
             if (!codes_.back().ok()) {  // definition_set validated it already; only memory can fail
-                LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not compile definition " +
-                                                                std::to_string(i) + ": " +
-                                                                codes_.back().error_message()));
+                LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not compile definition " + std::to_string(i) +
+                                                                ": " + codes_.back().error_message()));
             }
             min_lengths_.back() = codes_.back().min_length();
             direct_.push_back(detail::direct_capture::from(definitions_[i].regex));

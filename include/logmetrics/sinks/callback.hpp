@@ -40,6 +40,16 @@ private:
     flush_function on_flush_;
 };
 
+/// A callable taking each sample (`f(const sample&)`), stored decayed.
+template <class F>
+concept sample_callback = std::invocable < std::decay_t<F>
+&, const sample& > ;
+
+/// A callable run on flush (`f()`), stored decayed.
+template <class F>
+concept flush_callback = std::invocable < std::decay_t<F>
+& > ;
+
 /// The flush action of a callback sink that has none.
 struct no_flush {
     constexpr void operator()() const noexcept {}
@@ -47,8 +57,7 @@ struct no_flush {
 
 /// Calls `F` for every sample and `Flush` on flush(), both stored by value (no std::function).
 /// The sample's strings are valid only during the call: copy what you keep.
-template <class F, class Flush = no_flush>
-    requires std::invocable<F&, const sample&> && std::invocable<Flush&>
+template <sample_callback F, flush_callback Flush = no_flush>
 class basic_callback_sink {
 public:
     explicit basic_callback_sink(F on_sample, Flush on_flush = Flush{})
@@ -67,18 +76,16 @@ private:
 };
 
 /// A sink calling `on_sample(const sample&)` for each sample, storing a decayed copy of it.
-template <class F>
-    requires std::invocable<std::decay_t<F>&, const sample&>
+template <sample_callback F>
 basic_callback_sink<std::decay_t<F>> make_callback_sink(F&& on_sample) {
     return basic_callback_sink<std::decay_t<F>>(std::forward<F>(on_sample));
 }
 
 /// A sink calling `on_sample(const sample&)` for each sample and `on_flush()` on each flush().
-template <class F, class Flush>
-    requires std::invocable<std::decay_t<F>&, const sample&> && std::invocable<std::decay_t<Flush>&>
+template <sample_callback F, flush_callback Flush>
 basic_callback_sink<std::decay_t<F>, std::decay_t<Flush>> make_callback_sink(F&& on_sample, Flush&& on_flush) {
     return basic_callback_sink<std::decay_t<F>, std::decay_t<Flush>>(std::forward<F>(on_sample),
-                                                                      std::forward<Flush>(on_flush));
+                                                                     std::forward<Flush>(on_flush));
 }
 
 static_assert(metric_sink<callback_sink>);

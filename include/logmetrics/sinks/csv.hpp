@@ -14,9 +14,9 @@
 #include <string_view>
 
 #include "../config.hpp"
-#include "../detail/json_write.hpp"
-#include "../detail/output_target.hpp"
-#include "../detail/time_format.hpp"
+#include "../detail/text/number_text.hpp"
+#include "../detail/io/output_target.hpp"
+#include "../detail/text/time_text.hpp"
 #include "../error.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"

@@ -13,9 +13,10 @@
 #include <string_view>
 
 #include "../config.hpp"
-#include "../detail/json_write.hpp"
-#include "../detail/output_target.hpp"
-#include "../detail/time_format.hpp"
+#include "../detail/text/json_escape.hpp"
+#include "../detail/text/number_text.hpp"
+#include "../detail/io/output_target.hpp"
+#include "../detail/text/time_text.hpp"
 #include "../error.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "../config.hpp"
-#include "../definition.hpp"
-#include "../detail/json_write.hpp"
-#include "../detail/time_format.hpp"
+#include "../detail/text/json_escape.hpp"
+#include "../detail/text/number_text.hpp"
+#include "../detail/text/time_text.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"
 
@@ -198,15 +198,15 @@ public:
     /// Writes `final_metrics_json()` to `out`.
     void write_final_metrics(std::ostream& out) const {
         const std::string text = final_metrics_json();
-        detail::write_text(out, text);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
     }
 
 private:
     struct series_data {
         std::string name;
         std::vector<point> points;
-        double sum = 0;            // of the non-NaN values
-        std::size_t numbers = 0;   // how many values are not NaN
+        double sum = 0;           // of the non-NaN values
+        std::size_t numbers = 0;  // how many values are not NaN
         double min = std::numeric_limits<double>::quiet_NaN();
         double max = std::numeric_limits<double>::quiet_NaN();
     };
@@ -297,11 +297,11 @@ private:
     }
 
     mutable std::mutex mutex_;
-    std::vector<series_data> series_;      // in order of first sample
+    std::vector<series_data> series_;       // in order of first sample
     string_map<std::size_t> series_index_;  // name -> position in series_
-    std::vector<std::string> streams_;     // labels, in order of first sample
+    std::vector<std::string> streams_;      // labels, in order of first sample
     string_map<std::uint32_t> stream_index_;
-    std::uint32_t last_stream_ = 0;        // the label looked up last, tried first
+    std::uint32_t last_stream_ = 0;  // the label looked up last, tried first
     std::size_t total_ = 0;
 };
 

@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "../config.hpp"
-#include "../sample.hpp"
-#include "json_write.hpp"
+#include "../../config.hpp"
+#include "../../sample.hpp"
+#include "number_text.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 

@@ -283,7 +283,8 @@ inline void append_general(std::string& out, std::int64_t nanos, int significant
         // mantissa's digits, the first at 10^leading_exponent.
         const int length = digit_count(mantissa);
         append_decimal_repr(out, mantissa, leading_exponent - length + 1);
-        if (out.size() >= 2 && out.compare(out.size() - 2, 2, ".0") == 0) out.resize(out.size() - 2);  // %g: "3", not "3.0"
+        if (out.size() >= 2 && out.compare(out.size() - 2, 2, ".0") == 0)
+            out.resize(out.size() - 2);  // %g: "3", not "3.0"
     }
 }
 
@@ -384,13 +385,7 @@ inline civil_time to_civil(std::int64_t epoch_ms) noexcept {
     const std::int64_t day = day_of_year - (153 * mp + 2) / 5 + 1;
     const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-    return {year,
-            month,
-            day,
-            ms_of_day / 3'600'000,
-            ms_of_day / 60'000 % 60,
-            ms_of_day / 1000 % 60,
-            ms_of_day % 1000};
+    return {year, month, day, ms_of_day / 3'600'000, ms_of_day / 60'000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,7 +474,7 @@ inline constexpr std::array<definition_text, 40> all_definitions = {{
 
 // The ten commonest shapes: one or two per framework.
 inline constexpr std::array<std::string_view, 10> common_definition_names = {
-    "validation:rmse", "train:rmse",       "train:loss",         "validation:loss", "loss",
+    "validation:rmse", "train:rmse",       "train:loss",        "validation:loss",    "loss",
     "eval_loss",       "mnist:train_loss", "average test loss", "lightning:val_loss", "iter:loss",
 };
 
@@ -537,21 +532,21 @@ private:
     struct job_state {
         framework kind = framework::xgboost;
         phase stage = phase::startup;
-        std::int64_t number = 0;       // jobs started so far
-        std::int64_t units_left = 0;   // training blocks before teardown
+        std::int64_t number = 0;      // jobs started so far
+        std::int64_t units_left = 0;  // training blocks before teardown
         std::int64_t epoch = 0;
         std::int64_t epochs = 1;
-        std::int64_t step = 0;         // global step / iteration / boosting round
-        std::int64_t steps = 1;        // total steps, or steps per epoch
-        std::int64_t interval = 1;     // logging interval
+        std::int64_t step = 0;      // global step / iteration / boosting round
+        std::int64_t steps = 1;     // total steps, or steps per epoch
+        std::int64_t interval = 1;  // logging interval
         std::int64_t eval_interval = 1;
         // Speed, in the unit the framework prints: iterations per second x 100 for tqdm bars
         // (Hugging Face, Lightning), milliseconds per step (Keras), 10 us per iteration (nanoGPT).
         std::int64_t pace = 1000;
         std::int64_t gpus = 1;
-        int variant = 0;               // e.g. XGBoost's eval metric, Keras's verbosity
-        bool flag = false;             // e.g. XGBoost's literal "#011", HF's grad_norm, Keras lr
-        bool validated = false;        // Lightning: a validation has run, val_* in the postfix
+        int variant = 0;         // e.g. XGBoost's eval metric, Keras's verbosity
+        bool flag = false;       // e.g. XGBoost's literal "#011", HF's grad_norm, Keras lr
+        bool validated = false;  // Lightning: a validation has run, val_* in the postfix
         detail::drifting_value train;
         detail::drifting_value valid;
         detail::drifting_value accuracy_gap;  // 1 - accuracy, drifting down
@@ -673,9 +668,14 @@ private:
     }
 
     void emit_python_logging(std::string& out) {
-        static constexpr std::array<std::string_view, 8> loggers = {
-            "root", "__main__", "train", "data_utils", "torch.distributed.elastic", "transformers.trainer",
-            "smdistributed.dataparallel", "sagemaker_training.runner"};
+        static constexpr std::array<std::string_view, 8> loggers = {"root",
+                                                                    "__main__",
+                                                                    "train",
+                                                                    "data_utils",
+                                                                    "torch.distributed.elastic",
+                                                                    "transformers.trainer",
+                                                                    "smdistributed.dataparallel",
+                                                                    "sagemaker_training.runner"};
         const auto style = random_.below(3);
         const auto level_roll = random_.below(100);
         const std::string_view level = level_roll < 70 ? "INFO" : level_roll < 88 ? "DEBUG" : "WARNING";
@@ -805,7 +805,8 @@ private:
             "prefetch_dataset_op.cc:88] Filling up shuffle buffer (this may take a while): ",
             "gpu_device.cc:1635] Created device /job:localhost/replica:0/task:0/device:GPU:",
             "cuda_dnn.cc:424] Loaded cuDNN version 8900, handle ",
-            "device_compiler.h:186] Compiled cluster using XLA!  This line is logged at most once for the lifetime of the process. id=",
+            "device_compiler.h:186] Compiled cluster using XLA!  This line is logged at most once for the lifetime of "
+            "the process. id=",
             "shuffle_dataset_op.cc:422] Shuffle buffer filled. buffered=",
             "api.cc:124] Connecting to the metrics endpoint, attempt "};
         if (random_.percent(60)) {
@@ -886,12 +887,15 @@ private:
 
     /// Data-loading progress: several `\r`-glued tqdm updates on one physical line.
     void emit_data_tqdm(std::string& out) {
-        static constexpr std::array<std::string_view, 6> descriptions = {
-            "Map", "Generating train split", "Running tokenizer on dataset", "Loading checkpoint shards",
-            "Downloading data", "Filter"};
+        static constexpr std::array<std::string_view, 6> descriptions = {"Map",
+                                                                         "Generating train split",
+                                                                         "Running tokenizer on dataset",
+                                                                         "Loading checkpoint shards",
+                                                                         "Downloading data",
+                                                                         "Filter"};
         const auto description = random_.pick(descriptions);
-        const std::int64_t total = description == "Loading checkpoint shards" ? random_.between(2, 8)
-                                                                                : random_.between(500, 120'000);
+        const std::int64_t total =
+            description == "Loading checkpoint shards" ? random_.between(2, 8) : random_.between(500, 120'000);
         const std::int64_t rate = random_.between(20, 900'000);
         const std::int64_t updates = random_.between(1, 6);
         for (std::int64_t i = 1; i <= updates; ++i) {
@@ -906,11 +910,20 @@ private:
 
     void emit_python_warning(std::string& out) {
         static constexpr std::array<std::string_view, 5> warnings = {
-            "/opt/conda/lib/python3.10/site-packages/torch/nn/modules/module.py:1501: UserWarning: Using a target size (torch.Size([64])) that is different to the input size (torch.Size([64, 1])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.\n",
-            "/opt/conda/lib/python3.10/site-packages/transformers/optimization.py:411: FutureWarning: This implementation of AdamW is deprecated and will be removed in a future version. Use the PyTorch implementation torch.optim.AdamW instead, or set `no_deprecation_warning=True` to disable this warning\n",
-            "/opt/conda/lib/python3.10/site-packages/torch/utils/data/dataloader.py:557: UserWarning: This DataLoader will create 8 worker processes in total. Our suggested max number of worker in current system is 4, which is smaller than what this DataLoader is going to create.\n",
-            "/opt/conda/lib/python3.10/site-packages/pytorch_lightning/trainer/connectors/data_connector.py:224: PossibleUserWarning: The dataloader, val_dataloader 0, does not have many workers which may be a bottleneck.\n",
-            "/opt/conda/lib/python3.10/site-packages/keras/src/engine/training.py:3079: UserWarning: You are saving your model as an HDF5 file via `model.save()`. This file format is considered legacy.\n",
+            "/opt/conda/lib/python3.10/site-packages/torch/nn/modules/module.py:1501: UserWarning: Using a target size "
+            "(torch.Size([64])) that is different to the input size (torch.Size([64, 1])). This will likely lead to "
+            "incorrect results due to broadcasting. Please ensure they have the same size.\n",
+            "/opt/conda/lib/python3.10/site-packages/transformers/optimization.py:411: FutureWarning: This "
+            "implementation of AdamW is deprecated and will be removed in a future version. Use the PyTorch "
+            "implementation torch.optim.AdamW instead, or set `no_deprecation_warning=True` to disable this warning\n",
+            "/opt/conda/lib/python3.10/site-packages/torch/utils/data/dataloader.py:557: UserWarning: This DataLoader "
+            "will create 8 worker processes in total. Our suggested max number of worker in current system is 4, which "
+            "is smaller than what this DataLoader is going to create.\n",
+            "/opt/conda/lib/python3.10/site-packages/pytorch_lightning/trainer/connectors/data_connector.py:224: "
+            "PossibleUserWarning: The dataloader, val_dataloader 0, does not have many workers which may be a "
+            "bottleneck.\n",
+            "/opt/conda/lib/python3.10/site-packages/keras/src/engine/training.py:3079: UserWarning: You are saving "
+            "your model as an HDF5 file via `model.save()`. This file format is considered legacy.\n",
         };
         out += random_.pick(warnings);
         out += "  warnings.warn(\n";
@@ -918,7 +931,8 @@ private:
 
     void emit_smdebug_line(std::string& out) {  // "[2024-03-14 09:26:53.123 algo-1:52 INFO hook.py:207] ..."
         static constexpr std::array<std::string_view, 6> messages = {
-            "hook.py:207] tensorboard_dir has not been set for the hook. SMDebug will not be exporting tensorboard summaries.",
+            "hook.py:207] tensorboard_dir has not been set for the hook. SMDebug will not be exporting tensorboard "
+            "summaries.",
             "hook.py:259] Saving to /opt/ml/output/tensors",
             "state_store.py:77] The checkpoint config file /opt/ml/input/config/checkpointconfig.json does not exist.",
             "json_config.py:92] Creating hook from json_config at /opt/ml/input/config/debughookconfig.json.",
@@ -943,8 +957,7 @@ private:
             "wandb: WARNING Step must only increase in log calls.",
             "wandb: Network error (ReadTimeout), entering retry loop.",
             "wandb: 🚀 View run at https://wandb.ai/team/sagemaker/runs/",
-            "wandb: ⭐️ View project at https://wandb.ai/team/sagemaker",
-            "wandb: Syncing run train-"};
+            "wandb: ⭐️ View project at https://wandb.ai/team/sagemaker", "wandb: Syncing run train-"};
         const auto message = random_.pick(messages);
         out += message;
         if (message.back() == '/' || message.back() == '-') detail::append_int(out, 1000 + job_.number);
@@ -967,14 +980,20 @@ private:
 
     void emit_traceback(std::string& out) {
         static constexpr std::array<std::string_view, 4> frames = {
-            "  File \"/opt/conda/lib/python3.10/site-packages/torch/utils/data/dataloader.py\", line 633, in __next__\n    data = self._next_data()\n",
-            "  File \"/opt/conda/lib/python3.10/site-packages/torch/utils/data/_utils/fetch.py\", line 51, in fetch\n    data = [self.dataset[idx] for idx in possibly_batched_index]\n",
-            "  File \"/opt/conda/lib/python3.10/site-packages/botocore/client.py\", line 964, in _make_api_call\n    raise error_class(parsed_response, operation_name)\n",
-            "  File \"/opt/conda/lib/python3.10/site-packages/urllib3/connectionpool.py\", line 790, in urlopen\n    response = self._make_request(\n"};
+            "  File \"/opt/conda/lib/python3.10/site-packages/torch/utils/data/dataloader.py\", line 633, in "
+            "__next__\n    data = self._next_data()\n",
+            "  File \"/opt/conda/lib/python3.10/site-packages/torch/utils/data/_utils/fetch.py\", line 51, in fetch\n  "
+            "  data = [self.dataset[idx] for idx in possibly_batched_index]\n",
+            "  File \"/opt/conda/lib/python3.10/site-packages/botocore/client.py\", line 964, in _make_api_call\n    "
+            "raise error_class(parsed_response, operation_name)\n",
+            "  File \"/opt/conda/lib/python3.10/site-packages/urllib3/connectionpool.py\", line 790, in urlopen\n    "
+            "response = self._make_request(\n"};
         static constexpr std::array<std::string_view, 4> errors = {
             "ConnectionResetError: [Errno 104] Connection reset by peer\n",
-            "botocore.exceptions.ClientError: An error occurred (SlowDown) when calling the PutObject operation (reached max retries: 4): Please reduce your request rate.\n",
-            "RuntimeError: DataLoader worker (pid 4121) is killed by signal: Bus error. It is possible that dataloader's workers are out of shared memory.\n",
+            "botocore.exceptions.ClientError: An error occurred (SlowDown) when calling the PutObject operation "
+            "(reached max retries: 4): Please reduce your request rate.\n",
+            "RuntimeError: DataLoader worker (pid 4121) is killed by signal: Bus error. It is possible that "
+            "dataloader's workers are out of shared memory.\n",
             "OSError: [Errno 28] No space left on device: '/tmp/tmpq2x8a1c0'\n"};
         append_python_time(out);
         out += " - train - WARNING - Retrying after an error (attempt ";
@@ -1066,18 +1085,44 @@ private:
 
     /// SageMaker prints the whole training environment as one JSON line of several KiB.
     void emit_long_config_line(std::string& out) {
-        out += "SM_TRAINING_ENV={\"additional_framework_parameters\":{},\"channel_input_dirs\":{\"train\":\"/opt/ml/input/data/train\",\"validation\":\"/opt/ml/input/data/validation\"},\"current_host\":\"algo-1\",\"current_instance_group\":\"homogeneousCluster\",\"current_instance_group_hosts\":[\"algo-1\"],\"current_instance_type\":\"ml.p4d.24xlarge\",\"distribution_hosts\":[],\"distribution_instance_groups\":[],\"framework_module\":\"sagemaker_pytorch_container.training:main\",\"hosts\":[\"algo-1\"],\"hyperparameters\":";
+        out +=
+            "SM_TRAINING_ENV={\"additional_framework_parameters\":{},\"channel_input_dirs\":{\"train\":\"/opt/ml/input/"
+            "data/train\",\"validation\":\"/opt/ml/input/data/"
+            "validation\"},\"current_host\":\"algo-1\",\"current_instance_group\":\"homogeneousCluster\",\"current_"
+            "instance_group_hosts\":[\"algo-1\"],\"current_instance_type\":\"ml.p4d.24xlarge\",\"distribution_hosts\":["
+            "],\"distribution_instance_groups\":[],\"framework_module\":\"sagemaker_pytorch_container.training:main\","
+            "\"hosts\":[\"algo-1\"],\"hyperparameters\":";
         scratch_.clear();
         emit_hyperparameters_json(scratch_, -1);
         scratch_.pop_back();  // its newline
         out += scratch_;
-        out += ",\"input_config_dir\":\"/opt/ml/input/config\",\"input_data_config\":{\"train\":{\"RecordWrapperType\":\"None\",\"S3DistributionType\":\"FullyReplicated\",\"TrainingInputMode\":\"File\"},\"validation\":{\"RecordWrapperType\":\"None\",\"S3DistributionType\":\"FullyReplicated\",\"TrainingInputMode\":\"File\"}},\"input_dir\":\"/opt/ml/input\",\"instance_groups\":[\"homogeneousCluster\"],\"instance_groups_dict\":{\"homogeneousCluster\":{\"hosts\":[\"algo-1\"],\"instance_group_name\":\"homogeneousCluster\",\"instance_type\":\"ml.p4d.24xlarge\"}},\"is_hetero\":false,\"is_master\":true,\"is_modelparallel_enabled\":null,\"is_smddpmprun_installed\":true,\"job_name\":\"train-";
+        out +=
+            ",\"input_config_dir\":\"/opt/ml/input/"
+            "config\",\"input_data_config\":{\"train\":{\"RecordWrapperType\":\"None\",\"S3DistributionType\":"
+            "\"FullyReplicated\",\"TrainingInputMode\":\"File\"},\"validation\":{\"RecordWrapperType\":\"None\","
+            "\"S3DistributionType\":\"FullyReplicated\",\"TrainingInputMode\":\"File\"}},\"input_dir\":\"/opt/ml/"
+            "input\",\"instance_groups\":[\"homogeneousCluster\"],\"instance_groups_dict\":{\"homogeneousCluster\":{"
+            "\"hosts\":[\"algo-1\"],\"instance_group_name\":\"homogeneousCluster\",\"instance_type\":\"ml.p4d."
+            "24xlarge\"}},\"is_hetero\":false,\"is_master\":true,\"is_modelparallel_enabled\":null,\"is_smddpmprun_"
+            "installed\":true,\"job_name\":\"train-";
         detail::append_int(out, 1000 + job_.number);
-        out += "\",\"log_level\":20,\"master_hostname\":\"algo-1\",\"model_dir\":\"/opt/ml/model\",\"module_dir\":\"s3://sagemaker-us-east-1-123456789012/train-";
+        out +=
+            "\",\"log_level\":20,\"master_hostname\":\"algo-1\",\"model_dir\":\"/opt/ml/model\",\"module_dir\":\"s3://"
+            "sagemaker-us-east-1-123456789012/train-";
         detail::append_int(out, 1000 + job_.number);
-        out += "/source/sourcedir.tar.gz\",\"module_name\":\"train\",\"network_interface_name\":\"eth0\",\"num_cpus\":96,\"num_gpus\":";
+        out +=
+            "/source/"
+            "sourcedir.tar.gz\",\"module_name\":\"train\",\"network_interface_name\":\"eth0\",\"num_cpus\":96,\"num_"
+            "gpus\":";
         detail::append_int(out, job_.gpus);
-        out += ",\"num_neurons\":0,\"output_data_dir\":\"/opt/ml/output/data\",\"output_dir\":\"/opt/ml/output\",\"output_intermediate_dir\":\"/opt/ml/output/intermediate\",\"resource_config\":{\"current_group_name\":\"homogeneousCluster\",\"current_host\":\"algo-1\",\"current_instance_type\":\"ml.p4d.24xlarge\",\"hosts\":[\"algo-1\"],\"instance_groups\":[{\"hosts\":[\"algo-1\"],\"instance_group_name\":\"homogeneousCluster\",\"instance_type\":\"ml.p4d.24xlarge\"}],\"network_interface_name\":\"eth0\"},\"user_entry_point\":\"train.py\",\"version\":\"2.19.1\",\"channel_files\":{\"train\":[";
+        out +=
+            ",\"num_neurons\":0,\"output_data_dir\":\"/opt/ml/output/data\",\"output_dir\":\"/opt/ml/"
+            "output\",\"output_intermediate_dir\":\"/opt/ml/output/"
+            "intermediate\",\"resource_config\":{\"current_group_name\":\"homogeneousCluster\",\"current_host\":\"algo-"
+            "1\",\"current_instance_type\":\"ml.p4d.24xlarge\",\"hosts\":[\"algo-1\"],\"instance_groups\":[{\"hosts\":["
+            "\"algo-1\"],\"instance_group_name\":\"homogeneousCluster\",\"instance_type\":\"ml.p4d.24xlarge\"}],"
+            "\"network_interface_name\":\"eth0\"},\"user_entry_point\":\"train.py\",\"version\":\"2.19.1\",\"channel_"
+            "files\":{\"train\":[";
         // A channel's file list is what makes this line run to several KiB.
         const auto files = random_.between(20, 120);
         for (std::int64_t i = 0; i < files; ++i) {
@@ -1092,8 +1137,8 @@ private:
     }
 
     void emit_pip_lines(std::string& out, std::int64_t packages) {
-        static constexpr std::array<std::string_view, 8> names = {"transformers", "datasets", "accelerate", "evaluate",
-                                                                  "scikit-learn", "sentencepiece", "wandb", "tiktoken"};
+        static constexpr std::array<std::string_view, 8> names = {
+            "transformers", "datasets", "accelerate", "evaluate", "scikit-learn", "sentencepiece", "wandb", "tiktoken"};
         for (std::int64_t i = 0; i < packages; ++i) {
             const auto name = random_.pick(names);
             const auto major = random_.between(0, 4);
@@ -1154,9 +1199,12 @@ private:
 
         tick(60'000, 600'000);
         static constexpr std::array<std::string_view, 6> containers = {
-            "sagemaker_xgboost_container.training", "sagemaker_tensorflow_container.training",
-            "sagemaker_huggingface_pytorch_container.training", "sagemaker_pytorch_container.training",
-            "sagemaker_pytorch_container.training", "sagemaker_pytorch_container.training"};
+            "sagemaker_xgboost_container.training",
+            "sagemaker_tensorflow_container.training",
+            "sagemaker_huggingface_pytorch_container.training",
+            "sagemaker_pytorch_container.training",
+            "sagemaker_pytorch_container.training",
+            "sagemaker_pytorch_container.training"};
         toolkit_line(out, "Imported framework ");
         out.pop_back();
         out += containers[static_cast<std::size_t>(job_.kind)];
@@ -1168,8 +1216,13 @@ private:
             out += "/opt/conda/bin/python3.10 -m pip install -r requirements.txt\n";
             emit_pip_lines(out, random_.between(3, 12));
             out += "Installing collected packages: tokenizers, safetensors, huggingface-hub, transformers\n";
-            out += "Successfully installed huggingface-hub-0.20.3 safetensors-0.4.2 tokenizers-0.15.2 transformers-4.36.0\n";
-            out += "WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager. It is recommended to use a virtual environment instead: https://pip.pypa.io/warnings/venv\n";
+            out +=
+                "Successfully installed huggingface-hub-0.20.3 safetensors-0.4.2 tokenizers-0.15.2 "
+                "transformers-4.36.0\n";
+            out +=
+                "WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour "
+                "with the system package manager. It is recommended to use a virtual environment instead: "
+                "https://pip.pypa.io/warnings/venv\n";
         }
         toolkit_line(out, "Invoking user script");
         out += "\nTraining Env:\n\n";
@@ -1178,11 +1231,18 @@ private:
         scratch_.clear();
         emit_hyperparameters_json(scratch_, -1);
         out += scratch_;
-        out += "SM_USER_ENTRY_POINT=train.py\nSM_CHANNELS=[\"train\",\"validation\"]\nSM_CURRENT_HOST=algo-1\nSM_MODULE_NAME=train\nSM_LOG_LEVEL=20\nSM_NUM_CPUS=96\nSM_NUM_GPUS=";
+        out +=
+            "SM_USER_ENTRY_POINT=train.py\nSM_CHANNELS=[\"train\",\"validation\"]\nSM_CURRENT_HOST=algo-1\nSM_MODULE_"
+            "NAME=train\nSM_LOG_LEVEL=20\nSM_NUM_CPUS=96\nSM_NUM_GPUS=";
         detail::append_int(out, job_.gpus);
-        out += "\nSM_MODEL_DIR=/opt/ml/model\nSM_OUTPUT_DATA_DIR=/opt/ml/output/data\nSM_CHANNEL_TRAIN=/opt/ml/input/data/train\nSM_CHANNEL_VALIDATION=/opt/ml/input/data/validation\n";
+        out +=
+            "\nSM_MODEL_DIR=/opt/ml/model\nSM_OUTPUT_DATA_DIR=/opt/ml/output/data\nSM_CHANNEL_TRAIN=/opt/ml/input/data/"
+            "train\nSM_CHANNEL_VALIDATION=/opt/ml/input/data/validation\n";
         emit_long_config_line(out);
-        out += "PYTHONPATH=/opt/ml/code:/opt/conda/bin:/opt/conda/lib/python310.zip:/opt/conda/lib/python3.10:/opt/conda/lib/python3.10/lib-dynload:/opt/conda/lib/python3.10/site-packages\n\nInvoking script with the following command:\n\n/opt/conda/bin/python3.10 train.py --epochs ";
+        out +=
+            "PYTHONPATH=/opt/ml/code:/opt/conda/bin:/opt/conda/lib/python310.zip:/opt/conda/lib/python3.10:/opt/conda/"
+            "lib/python3.10/lib-dynload:/opt/conda/lib/python3.10/site-packages\n\nInvoking script with the following "
+            "command:\n\n/opt/conda/bin/python3.10 train.py --epochs ";
         detail::append_int(out, job_.epochs);
         out += " --learning-rate 0.001 --loss-type mse\n\n";
 
@@ -1210,7 +1270,9 @@ private:
             for (std::int64_t gpu = 0; gpu < job_.gpus; ++gpu) {
                 tick(10, 400);
                 append_micro_time(out);
-                out += ": I tensorflow/core/common_runtime/gpu/gpu_device.cc:1886] Created device /job:localhost/replica:0/task:0/device:GPU:";
+                out +=
+                    ": I tensorflow/core/common_runtime/gpu/gpu_device.cc:1886] Created device "
+                    "/job:localhost/replica:0/task:0/device:GPU:";
                 detail::append_int(out, gpu);
                 out += " with 38364 MB memory:  -> device: ";
                 detail::append_int(out, gpu);
@@ -1234,15 +1296,18 @@ private:
         auto& j = job_;
         switch (j.kind) {
             case framework::xgboost:
-                j.variant = static_cast<int>(xgboost_jobs_++ % xgboost_metrics.size());  // every eval metric comes round
-                j.flag = random_.percent(30);                    // "#011" written out, as copied from CloudWatch
+                j.variant =
+                    static_cast<int>(xgboost_jobs_++ % xgboost_metrics.size());  // every eval metric comes round
+                j.flag = random_.percent(30);  // "#011" written out, as copied from CloudWatch
                 j.steps = random_.between(40, 300);
                 j.units_left = j.steps;
                 j.epochs = j.steps;
                 if (xgboost_metrics[static_cast<std::size_t>(j.variant)] == "rmse") {
-                    j.train = {random_.between(5, 20) * detail::one, random_.between(5, 30) * detail::one / 10, 960, detail::one / 200, 0};
+                    j.train = {random_.between(5, 20) * detail::one, random_.between(5, 30) * detail::one / 10, 960,
+                               detail::one / 200, 0};
                 } else {
-                    j.train = {random_.between(300, 700) * detail::one / 1000, random_.between(20, 200) * detail::one / 1000, 975, detail::one / 2000, 0};
+                    j.train = {random_.between(300, 700) * detail::one / 1000,
+                               random_.between(20, 200) * detail::one / 1000, 975, detail::one / 2000, 0};
                 }
                 j.valid = j.train;
                 j.valid.floor += j.valid.floor / 5;
@@ -1252,11 +1317,13 @@ private:
                 j.units_left = j.epochs;
                 j.steps = random_.pick(std::array<std::int64_t, 6>{469, 938, 1875, 157, 313, 63});
                 j.variant = random_.percent(80) ? 1 : 2;  // Keras's verbose=1 (progress bar) or 2 (one line)
-                j.flag = random_.percent(30);            // a learning-rate callback adds "- lr:"
-                j.train = {random_.between(8, 25) * detail::one / 10, random_.between(1, 300) * detail::one / 10'000, 800, detail::one / 500, 1};
+                j.flag = random_.percent(30);             // a learning-rate callback adds "- lr:"
+                j.train = {random_.between(8, 25) * detail::one / 10, random_.between(1, 300) * detail::one / 10'000,
+                           800, detail::one / 500, 1};
                 j.valid = j.train;
                 j.valid.floor += j.valid.floor / 4;
-                j.accuracy_gap = {random_.between(500, 900) * detail::one / 1000, random_.between(1, 90) * detail::one / 1000, 800, detail::one / 400, 1};
+                j.accuracy_gap = {random_.between(500, 900) * detail::one / 1000,
+                                  random_.between(1, 90) * detail::one / 1000, 800, detail::one / 400, 1};
                 j.pace = random_.between(2, 40);
                 break;
             case framework::huggingface:
@@ -1265,12 +1332,15 @@ private:
                 j.steps = j.units_left * j.interval;
                 j.epochs = random_.between(1, 5);
                 j.eval_interval = j.interval * random_.between(4, 12);
-                j.flag = random_.percent(60);   // newer Trainers log grad_norm
+                j.flag = random_.percent(60);             // newer Trainers log grad_norm
                 j.variant = random_.percent(50) ? 1 : 0;  // classification with F1
-                j.best = random_.pick(std::array<std::int64_t, 5>{50'000, 20'000, 30'000, 100'000, 200'000});  // peak lr, nanos
-                j.train = {random_.between(6, 30) * detail::one / 10, random_.between(1, 400) * detail::one / 1000, 985, detail::one / 50, 0};
+                j.best = random_.pick(
+                    std::array<std::int64_t, 5>{50'000, 20'000, 30'000, 100'000, 200'000});  // peak lr, nanos
+                j.train = {random_.between(6, 30) * detail::one / 10, random_.between(1, 400) * detail::one / 1000, 985,
+                           detail::one / 50, 0};
                 j.valid = j.train;
-                j.accuracy_gap = {random_.between(300, 600) * detail::one / 1000, random_.between(20, 150) * detail::one / 1000, 900, detail::one / 300, 1};
+                j.accuracy_gap = {random_.between(300, 600) * detail::one / 1000,
+                                  random_.between(20, 150) * detail::one / 1000, 900, detail::one / 300, 1};
                 j.pace = random_.between(80, 1500);
                 break;
             case framework::pytorch_mnist:
@@ -1288,9 +1358,11 @@ private:
                 j.interval = random_.between(6, 12);  // progress-bar blocks per epoch
                 j.units_left = j.epochs * j.interval;
                 j.pace = random_.percent(15) ? random_.between(30, 95) : random_.between(500, 6000);
-                j.train = {random_.between(8, 25) * detail::one / 10, random_.between(1, 300) * detail::one / 1000, 985, detail::one / 30, 1000};
+                j.train = {random_.between(8, 25) * detail::one / 10, random_.between(1, 300) * detail::one / 1000, 985,
+                           detail::one / 30, 1000};
                 j.valid = j.train;
-                j.accuracy_gap = {800'000'000, random_.between(10, 100) * detail::one / 1000, 700, detail::one / 500, 1};
+                j.accuracy_gap = {800'000'000, random_.between(10, 100) * detail::one / 1000, 700, detail::one / 500,
+                                  1};
                 break;
             case framework::nanogpt:
                 j.interval = 10;
@@ -1310,7 +1382,9 @@ private:
             emit_traceback(out);
             toolkit_line(out, "Reporting training FAILURE");
             toolkit_line(out, "ExecuteUserScriptError:");
-            out += "ExitCode 1\nErrorMessage \"RuntimeError: CUDA error: an illegal memory access was encountered\"\nCommand \"/opt/conda/bin/python3.10 train.py\"\n";
+            out +=
+                "ExitCode 1\nErrorMessage \"RuntimeError: CUDA error: an illegal memory access was "
+                "encountered\"\nCommand \"/opt/conda/bin/python3.10 train.py\"\n";
             return;
         }
         toolkit_line(out, "Waiting for the process to finish and give a return code.");
@@ -1360,8 +1434,8 @@ private:
     }
 
     // The eval metric of successive XGBoost jobs: regression is the commonest.
-    static constexpr std::array<std::string_view, 7> xgboost_metrics = {"rmse",  "logloss", "merror", "rmse",
-                                                                        "auc",   "rmse",    "error"};
+    static constexpr std::array<std::string_view, 7> xgboost_metrics = {"rmse", "logloss", "merror", "rmse",
+                                                                        "auc",  "rmse",    "error"};
 
     void xgboost_round(std::string& out) {
         auto& j = job_;
@@ -1401,7 +1475,8 @@ private:
         const auto count = static_cast<std::size_t>(random_.between(4, 9));
         out += "Model: \"sequential\"\n";
         if (random_.percent(50)) {  // Keras 3: a box-drawing table
-            auto rule = [&](std::string_view left, std::string_view fill, std::string_view middle, std::string_view right) {
+            auto rule = [&](std::string_view left, std::string_view fill, std::string_view middle,
+                            std::string_view right) {
                 out += left;
                 detail::append_repeated(out, fill, 42);
                 out += middle;
@@ -1433,7 +1508,9 @@ private:
                 row("│", layers[i][0], layers[i][1], layers[i][2]);
             }
             rule("└", "─", "┴", "┘");
-            out += " Total params: 225,034 (879.04 KB)\n Trainable params: 225,034 (879.04 KB)\n Non-trainable params: 0 (0.00 B)\n";
+            out +=
+                " Total params: 225,034 (879.04 KB)\n Trainable params: 225,034 (879.04 KB)\n Non-trainable params: 0 "
+                "(0.00 B)\n";
         } else {  // Keras 2: underscores and equals signs
             out += "_________________________________________________________________\n";
             out += " Layer (type)                Output Shape              Param #   \n";
@@ -1482,7 +1559,8 @@ private:
         if (j.variant == 1) {
             const auto updates = random_.between(3, 24);
             for (std::int64_t u = 1; u <= updates; ++u) {
-                const auto done = std::max<std::int64_t>(1, (j.steps - 1) * u / updates - random_.between(0, j.steps / (updates * 3) + 1));
+                const auto done = std::max<std::int64_t>(
+                    1, (j.steps - 1) * u / updates - random_.between(0, j.steps / (updates * 3) + 1));
                 detail::append_int_padded(out, done, width);
                 out += '/';
                 detail::append_int(out, j.steps);
@@ -1567,15 +1645,27 @@ private:
     // Hugging Face Trainer: "{'loss': 0.6931, 'learning_rate': 4.8e-05, 'epoch': 0.12}"
 
     void huggingface_startup(std::string& out) {
-        out += "loading configuration file config.json from cache at /root/.cache/huggingface/hub/models--bert-base-uncased/snapshots/1dbc166cf8765166998eff31ade2eb64c8a40076/config.json\n";
-        out += "loading weights file model.safetensors from cache at /root/.cache/huggingface/hub/models--bert-base-uncased/snapshots/1dbc166cf8765166998eff31ade2eb64c8a40076/model.safetensors\n";
-        out += "Some weights of BertForSequenceClassification were not initialized from the model checkpoint at bert-base-uncased and are newly initialized: ['classifier.bias', 'classifier.weight']\n";
-        out += "You should probably TRAIN this model on a down-stream task to be able to use it for predictions and inference.\n";
+        out +=
+            "loading configuration file config.json from cache at "
+            "/root/.cache/huggingface/hub/models--bert-base-uncased/snapshots/1dbc166cf8765166998eff31ade2eb64c8a40076/"
+            "config.json\n";
+        out +=
+            "loading weights file model.safetensors from cache at "
+            "/root/.cache/huggingface/hub/models--bert-base-uncased/snapshots/1dbc166cf8765166998eff31ade2eb64c8a40076/"
+            "model.safetensors\n";
+        out +=
+            "Some weights of BertForSequenceClassification were not initialized from the model checkpoint at "
+            "bert-base-uncased and are newly initialized: ['classifier.bias', 'classifier.weight']\n";
+        out +=
+            "You should probably TRAIN this model on a down-stream task to be able to use it for predictions and "
+            "inference.\n";
         out += "***** Running training *****\n  Num examples = ";
         detail::append_grouped(out, job_.steps * 32 / job_.epochs);
         out += "\n  Num Epochs = ";
         detail::append_int(out, job_.epochs);
-        out += "\n  Instantaneous batch size per device = 32\n  Total train batch size (w. parallel, distributed & accumulation) = ";
+        out +=
+            "\n  Instantaneous batch size per device = 32\n  Total train batch size (w. parallel, distributed & "
+            "accumulation) = ";
         detail::append_int(out, 32 * job_.gpus);
         out += "\n  Gradient Accumulation steps = 1\n  Total optimization steps = ";
         detail::append_grouped(out, job_.steps);
@@ -1670,7 +1760,11 @@ private:
     // PyTorch's MNIST example: "Train Epoch: 3 [12800/60000 (21%)]\tLoss: 0.254107"
 
     void mnist_startup(std::string& out) {
-        out += "Net(\n  (conv1): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))\n  (conv2): Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1))\n  (dropout1): Dropout(p=0.25, inplace=False)\n  (dropout2): Dropout(p=0.5, inplace=False)\n  (fc1): Linear(in_features=9216, out_features=128, bias=True)\n  (fc2): Linear(in_features=128, out_features=10, bias=True)\n)\n";
+        out +=
+            "Net(\n  (conv1): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))\n  (conv2): Conv2d(32, 64, "
+            "kernel_size=(3, 3), stride=(1, 1))\n  (dropout1): Dropout(p=0.25, inplace=False)\n  (dropout2): "
+            "Dropout(p=0.5, inplace=False)\n  (fc1): Linear(in_features=9216, out_features=128, bias=True)\n  (fc2): "
+            "Linear(in_features=128, out_features=10, bias=True)\n)\n";
         job_.epoch = 1;
     }
 
@@ -1711,12 +1805,20 @@ private:
     // PyTorch Lightning: "Epoch 2:  45%|████▌     | 423/938 [00:12<00:14, 35.2it/s, loss=0.231, v_num=0, ...]"
 
     void lightning_startup(std::string& out) {
-        out += "GPU available: True (cuda), used: True\nTPU available: False, using: 0 TPU cores\nIPU available: False, using: 0 IPUs\nHPU available: False, using: 0 HPUs\n";
+        out +=
+            "GPU available: True (cuda), used: True\nTPU available: False, using: 0 TPU cores\nIPU available: False, "
+            "using: 0 IPUs\nHPU available: False, using: 0 HPUs\n";
         out += "LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0,1,2,3,4,5,6,7]\n\n";
         out += "  | Name      | Type               | Params\n-------------------------------------------------\n";
-        out += "0 | model     | ResNet             | 11.2 M\n1 | loss_fn   | CrossEntropyLoss   | 0     \n2 | train_acc | MulticlassAccuracy | 0     \n3 | val_acc   | MulticlassAccuracy | 0     \n";
-        out += "-------------------------------------------------\n11.2 M    Trainable params\n0         Non-trainable params\n11.2 M    Total params\n44.727    Total estimated model params size (MB)\n";
-        out += "Sanity Checking: 0it [00:00, ?it/s]\rSanity Checking DataLoader 0: 100%|██████████| 2/2 [00:00<00:00,  3.12it/s]\n";
+        out +=
+            "0 | model     | ResNet             | 11.2 M\n1 | loss_fn   | CrossEntropyLoss   | 0     \n2 | train_acc | "
+            "MulticlassAccuracy | 0     \n3 | val_acc   | MulticlassAccuracy | 0     \n";
+        out +=
+            "-------------------------------------------------\n11.2 M    Trainable params\n0         Non-trainable "
+            "params\n11.2 M    Total params\n44.727    Total estimated model params size (MB)\n";
+        out +=
+            "Sanity Checking: 0it [00:00, ?it/s]\rSanity Checking DataLoader 0: 100%|██████████| 2/2 [00:00<00:00,  "
+            "3.12it/s]\n";
     }
 
     void lightning_progress(std::string& out) {
@@ -1784,8 +1886,12 @@ private:
     void nanogpt_startup(std::string& out) {
         out += "tokens per iteration will be: ";
         detail::append_grouped(out, 491'520);
-        out += "\nfound vocab_size = 50304 (inside data/openwebtext/meta.pkl)\nInitializing a new model from scratch\nnumber of parameters: 123.59M\n";
-        out += "num decayed parameter tensors: 50, with 124,354,560 parameters\nnum non-decayed parameter tensors: 98, with 121,344 parameters\nusing fused AdamW: True\ncompiling the model... (takes a ~minute)\n";
+        out +=
+            "\nfound vocab_size = 50304 (inside data/openwebtext/meta.pkl)\nInitializing a new model from "
+            "scratch\nnumber of parameters: 123.59M\n";
+        out +=
+            "num decayed parameter tensors: 50, with 124,354,560 parameters\nnum non-decayed parameter tensors: 98, "
+            "with 121,344 parameters\nusing fused AdamW: True\ncompiling the model... (takes a ~minute)\n";
     }
 
     void nanogpt_iteration(std::string& out) {
@@ -1814,8 +1920,9 @@ private:
         detail::append_fixed(out, time_us * 1'000'000, 2);  // microseconds to billionths of a millisecond
         out += "ms, mfu ";
         // nanoGPT prints -100.00% until its running estimate has five samples.
-        const auto mfu = j.step < 5 * j.interval ? -100 * detail::one
-                                                 : 36 * detail::one * 10000 / j.pace + random_.between(-detail::one, detail::one);
+        const auto mfu = j.step < 5 * j.interval
+                             ? -100 * detail::one
+                             : 36 * detail::one * 10000 / j.pace + random_.between(-detail::one, detail::one);
         detail::append_fixed(out, mfu, 2);
         out += "%\n";
         j.step += j.interval;

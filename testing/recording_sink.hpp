@@ -39,8 +39,8 @@ struct recording_sink {
     int flushes = 0;
 
     void write(const logmetrics::sample& s) {
-        samples.push_back({s.definition, std::string(s.name), s.value, s.integer, s.step, s.line,
-                           std::string(s.stream), s.time});
+        samples.push_back(
+            {s.definition, std::string(s.name), s.value, s.integer, s.step, s.line, std::string(s.stream), s.time});
     }
     void flush() { ++flushes; }
 };

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "../config.hpp"
+#include "../../config.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 namespace detail {
@@ -73,14 +73,13 @@ public:
         int error_code = 0;
         PCRE2_SIZE error_offset = 0;
         result.code_.reset(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                         PCRE2_NEVER_UTF | PCRE2_NEVER_UCP, &error_code, &error_offset,
-                                         context.get()));
+                                         PCRE2_NEVER_UTF | PCRE2_NEVER_UCP, &error_code, &error_offset, context.get()));
         if (!result.code_) {
             PCRE2_UCHAR buffer[256];
             int length = pcre2_get_error_message(error_code, buffer, sizeof buffer);
-            result.error_message_ = length > 0 ? std::string(reinterpret_cast<const char*>(buffer),
-                                                             static_cast<std::size_t>(length))
-                                               : "unknown PCRE2 error " + std::to_string(error_code);
+            result.error_message_ =
+                length > 0 ? std::string(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(length))
+                           : "unknown PCRE2 error " + std::to_string(error_code);
             result.error_offset_ = error_offset;
             return result;
         }
@@ -112,8 +111,8 @@ public:
     /// The first (leftmost) match in `subject` at or after `start`; `capture` gets group 1.
     match_outcome match(std::string_view subject, std::size_t start, pcre2_scratch& scratch,
                         std::string_view& capture) const noexcept {
-        int rc = pcre2_match(code_.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                             start, 0, scratch.data(), scratch.context());
+        int rc = pcre2_match(code_.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), start, 0,
+                             scratch.data(), scratch.context());
         if (rc == PCRE2_ERROR_NOMATCH) return match_outcome::no_match;
         if (rc < 0) return match_outcome::error;
         // rc == 0 means "ovector too small": expected, we only keep groups 0 and 1.

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../config.hpp"
+#include "../../config.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 namespace detail {
@@ -25,7 +25,8 @@ public:
 
     /// `literals[i]` is what definition i's every match contains; shorter than two bytes means
     /// "nothing usable": the definition is then not filtered.
-    explicit literal_filter(const std::vector<std::string>& literals) : literals_(literals), filtered_(literals.size()) {
+    explicit literal_filter(const std::vector<std::string>& literals)
+        : literals_(literals), filtered_(literals.size()) {
         for (std::size_t i = 0; i < literals_.size(); ++i) {
             const std::string& literal = literals_[i];
             if (literal.size() < 2) continue;
@@ -35,8 +36,7 @@ public:
             anchors_[key >> 6] |= std::uint64_t{1} << (key & 63);
             entries_.push_back({key, static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(i)});
         }
-        std::sort(entries_.begin(), entries_.end(),
-                  [](const entry& a, const entry& b) { return a.key < b.key; });
+        std::sort(entries_.begin(), entries_.end(), [](const entry& a, const entry& b) { return a.key < b.key; });
     }
 
     /// Whether definition i has a literal to look for (if not, it must run on every line).
@@ -63,8 +63,8 @@ public:
 
 private:
     struct entry {
-        std::uint16_t key;        // the anchor's two bytes
-        std::uint32_t offset;     // where the anchor sits in the literal
+        std::uint16_t key;     // the anchor's two bytes
+        std::uint32_t offset;  // where the anchor sits in the literal
         std::uint32_t definition;
     };
 
@@ -84,7 +84,8 @@ private:
         std::size_t best = 0;
         int best_score = -1;
         for (std::size_t i = 0; i + 1 < literal.size(); ++i) {
-            int score = rarity(static_cast<unsigned char>(literal[i])) + rarity(static_cast<unsigned char>(literal[i + 1]));
+            int score =
+                rarity(static_cast<unsigned char>(literal[i])) + rarity(static_cast<unsigned char>(literal[i + 1]));
             if (score > best_score) {
                 best_score = score;
                 best = i;

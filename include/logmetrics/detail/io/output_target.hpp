@@ -9,12 +9,18 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 
-#include "../config.hpp"
-#include "../error.hpp"
+#include "../../config.hpp"
+#include "../../error.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 namespace detail {
+
+/// Writes `text` to `out` unformatted (no padding, no locale).
+inline void write_text(std::ostream& out, std::string_view text) {
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
 
 class output_target {
 public:

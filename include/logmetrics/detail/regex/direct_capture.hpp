@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "../config.hpp"
+#include "../../config.hpp"
 #include "pcre2_code.hpp"
 #include "regex_outline.hpp"
 
@@ -42,7 +42,8 @@ public:
         for (; i < o.items.size() && is_plain_literal(o.items[i]); ++i) d.prefix_.push_back(o.items[i].byte);
         if (i == o.items.size() || !d.read_group(regex, o.items[i])) return std::nullopt;
         for (++i; i < o.items.size() && is_plain_literal(o.items[i]); ++i) d.suffix_.push_back(o.items[i].byte);
-        if (i + 1 == o.items.size() && o.items[i].type == regex_item::kind::assertion && regex[o.items[i].begin] == '$') {
+        if (i + 1 == o.items.size() && o.items[i].type == regex_item::kind::assertion &&
+            regex[o.items[i].begin] == '$') {
             d.anchored_end_ = true;
             ++i;
         }
@@ -95,7 +96,8 @@ private:
         if (atom == "\\R" || atom == "\\X") return false;  // may match two bytes as one unit
         // The atom alone must read as one atom (not "\+" of "\++", not a group, not a literal run).
         const regex_outline a = outline(atom);
-        if (!a.understood || a.alternation || a.items.size() != 1 || a.items[0].quantifier != regex_item::repeat::once ||
+        if (!a.understood || a.alternation || a.items.size() != 1 ||
+            a.items[0].quantifier != regex_item::repeat::once ||
             (a.items[0].type != regex_item::kind::atom && a.items[0].type != regex_item::kind::literal)) {
             return false;
         }
@@ -129,7 +131,8 @@ private:
         return end == line.size() || (end + 1 == line.size() && line[end] == '\n');
     }
 
-    bool back_off(std::string_view line, std::size_t group, std::size_t& budget, std::string_view& capture) const noexcept {
+    bool back_off(std::string_view line, std::size_t group, std::size_t& budget,
+                  std::string_view& capture) const noexcept {
         std::size_t run = 0;
         while (group + run < line.size() && in_class(line[group + run])) ++run;
         budget = run > budget ? 0 : budget - run;

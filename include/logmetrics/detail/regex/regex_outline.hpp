@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../config.hpp"
+#include "../../config.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 namespace detail {
@@ -28,15 +28,15 @@ struct regex_item {
 
     kind type = kind::atom;
     repeat quantifier = repeat::once;
-    char byte = 0;              // for literals
-    bool has_capture = false;   // for groups: a capturing group starts inside (or is this one)
-    std::size_t begin = 0;      // where the item starts in the pattern
-    std::size_t end = 0;        // just past the item and its quantifier
+    char byte = 0;             // for literals
+    bool has_capture = false;  // for groups: a capturing group starts inside (or is this one)
+    std::size_t begin = 0;     // where the item starts in the pattern
+    std::size_t end = 0;       // just past the item and its quantifier
 };
 
 struct regex_outline {
     bool understood = false;
-    bool alternation = false;   // a top-level '|': no item is required
+    bool alternation = false;  // a top-level '|': no item is required
     std::vector<regex_item> items;
 };
 
@@ -84,16 +84,25 @@ private:
         const char c = regex_[pos_];
         switch (c) {
             case '(': read_group(item); return;
-            case '[': skip_class(); item.type = regex_item::kind::atom; return;
+            case '[':
+                skip_class();
+                item.type = regex_item::kind::atom;
+                return;
             case '\\': read_escape(item); return;
-            case '.': ++pos_; item.type = regex_item::kind::atom; return;
+            case '.':
+                ++pos_;
+                item.type = regex_item::kind::atom;
+                return;
             case '^':
-            case '$': ++pos_; item.type = regex_item::kind::assertion; return;
+            case '$':
+                ++pos_;
+                item.type = regex_item::kind::assertion;
+                return;
             case '*':
             case '+':
             case '?':
             case ')': give_up_ = true; return;  // not valid here: do not guess
-            default:  // '{' that is not a quantifier is a literal too
+            default:                            // '{' that is not a quantifier is a literal too
                 ++pos_;
                 item.type = regex_item::kind::literal;
                 item.byte = c;
@@ -180,18 +189,34 @@ private:
             case 'f': return literal('\f');
             case 'e': return literal('\x1b');
             case 'a': return literal('\x07');
-            case 'd': case 'D': case 's': case 'S': case 'w': case 'W': case 'h': case 'H':
-            case 'v': case 'V': case 'R': case 'N': case 'X': case 'C':
-                return;
-            case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K': case 'E':
-                item.type = regex_item::kind::assertion;
-                return;
+            case 'd':
+            case 'D':
+            case 's':
+            case 'S':
+            case 'w':
+            case 'W':
+            case 'h':
+            case 'H':
+            case 'v':
+            case 'V':
+            case 'R':
+            case 'N':
+            case 'X':
+            case 'C': return;
+            case 'b':
+            case 'B':
+            case 'A':
+            case 'z':
+            case 'Z':
+            case 'G':
+            case 'K':
+            case 'E': item.type = regex_item::kind::assertion; return;
             case 'x':
                 if (at(pos_, '{')) {
                     skip_to('}');
                 } else {
-                    for (int i = 0; i < 2 && pos_ < regex_.size() &&
-                                    std::isxdigit(static_cast<unsigned char>(regex_[pos_]));
+                    for (int i = 0;
+                         i < 2 && pos_ < regex_.size() && std::isxdigit(static_cast<unsigned char>(regex_[pos_]));
                          ++i) {
                         ++pos_;
                     }
@@ -201,14 +226,19 @@ private:
             case 'c': ++pos_; return;
             case 'p':
             case 'P':
-                if (at(pos_, '{')) skip_to('}');
-                else ++pos_;
+                if (at(pos_, '{'))
+                    skip_to('}');
+                else
+                    ++pos_;
                 return;
             case 'g':
             case 'k':
-                if (at(pos_, '{')) skip_to('}');
-                else if (at(pos_, '<')) skip_to('>');
-                else if (at(pos_, '\'')) skip_to('\'');
+                if (at(pos_, '{'))
+                    skip_to('}');
+                else if (at(pos_, '<'))
+                    skip_to('>');
+                else if (at(pos_, '\''))
+                    skip_to('\'');
                 else {
                     if (at(pos_, '+') || at(pos_, '-')) ++pos_;
                     while (pos_ < regex_.size() && is_digit(regex_[pos_])) ++pos_;
@@ -333,6 +363,24 @@ inline std::string scan_prefix(std::string_view regex) {
     while (last > first && is_dot_star(regex, o.items[last - 1])) --last;
     if (first >= last) return {};
     return std::string(regex.substr(o.items[first].begin, o.items[last - 1].end - o.items[first].begin));
+}
+
+/// Whether a regex uses anchors on the whole subject (\A \z \Z \G) or turns multi-line mode
+/// off ((?-m), (?^)): scanned in a block of lines, these would not mean what they mean per line.
+inline bool anchors_on_whole_text(std::string_view regex) noexcept {
+    for (std::size_t i = 0; i < regex.size(); ++i) {
+        if (regex[i] == '\\') {
+            if (i + 1 < regex.size() && std::string_view("AzZG").find(regex[i + 1]) != std::string_view::npos) {
+                return true;
+            }
+            ++i;
+        } else if (regex[i] == '(' && i + 1 < regex.size() && regex[i + 1] == '?') {
+            std::size_t j = i + 2;
+            while (j < regex.size() && std::isalpha(static_cast<unsigned char>(regex[j]))) ++j;
+            if (j < regex.size() && (regex[j] == '-' || regex[j] == '^')) return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace detail
