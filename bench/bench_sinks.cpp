@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+//
+// The cost of writing samples as text, in ns per sample: each text output over the same batch of
+// 256 realistic samples (the monitor's batch size), written into a stream that discards the bytes,
+// so only formatting and the calls into the stream are timed, not a disk or a pipe.
+//
+//   csv_sink, jsonl_sink   one batch per write(span), as the monitor hands them out;
+//                          also one write(sample) at a time, as a user calling the sink by hand
+//   (the CLI's table)      section at the end, for the `table` output
+//
+// Counters: `per_sample` is the time per sample (Google Benchmark prints it as e.g. `152n`, i.e.
+// 152 ns); `writes_per_batch` is how many calls reached the stream (sputn/sputc) per batch of
+// 256, which the switch to one buffered write per batch brings down. Compare runs on the same
+// machine only, with `--benchmark_repetitions=5` on a quiet machine.
+
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <ostream>
+#include <span>
+#include <streambuf>
+#include <string_view>
+#include <vector>
+
+#include <logmetrics/sinks/csv.hpp>
+#include <logmetrics/sinks/jsonl.hpp>
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// The workload
+// ---------------------------------------------------------------------------------------------
+
+constexpr std::size_t batch_size = 256;
+
+/// A stream buffer that drops what it is given and counts the calls and the bytes.
+class discarding_buffer : public std::streambuf {
+public:
+    std::uint64_t calls = 0;
+    std::uint64_t bytes = 0;
+
+protected:
+    std::streamsize xsputn(const char*, std::streamsize count) override {
+        ++calls;
+        bytes += static_cast<std::uint64_t>(count);
+        return count;
+    }
+    int_type overflow(int_type c) override {
+        ++calls;
+        ++bytes;
+        return traits_type::not_eof(c);
+    }
+};
+
+/// 256 samples of the shapes real training logs give: SageMaker-style names, a stream label,
+/// losses and accuracies with many digits, small learning rates (exponent form), integer
+/// counters, a large token count, an occasional NaN (a diverged step) and an infinity. Times
+/// advance 7 ms per sample from a fixed instant, so a batch spans two seconds of wall clock.
+std::vector<logmetrics::sample> realistic_batch() {
+    using namespace std::chrono;
+    static constexpr std::array<std::string_view, 8> names = {
+        "train:loss",          "validation:loss", "train:accuracy", "validation:accuracy",
+        "train:learning_rate", "epoch",           "global_step",    "train:tokens_seen"};
+    const logmetrics::timestamp start = sys_days{year{2026} / 11 / 22} + 1h + 2min + 3s + 456ms;
+    std::vector<logmetrics::sample> batch(batch_size);
+    for (std::size_t i = 0; i < batch_size; ++i) {
+        logmetrics::sample& s = batch[i];
+        const std::size_t metric = i % names.size();
+        s.definition = metric;
+        s.metric = metric;
+        s.name = names[metric];
+        s.stream = "algo-1-train.log";
+        s.time = start + milliseconds(7 * i);
+        s.step = i / names.size();
+        s.line = 1000 + i;
+        const double x = static_cast<double>(i);
+        switch (metric) {
+            case 0: s.value = 2.3025850929940455 / (1.0 + x / 64); break;
+            case 1: s.value = i % 64 == 9 ? std::numeric_limits<double>::quiet_NaN() : 2.41 / (1.0 + x / 80); break;
+            case 2: s.value = 0.1 + x / 300.0; break;
+            case 3: s.value = i == 251 ? std::numeric_limits<double>::infinity() : 0.5 + x / 1024.0; break;
+            case 4: s.value = 3e-05 * (1.0 - x / 512.0); break;
+            default: {
+                const std::int64_t counter = metric == 5   ? static_cast<std::int64_t>(i / 32)
+                                             : metric == 6 ? static_cast<std::int64_t>(100 * i)
+                                                           : 9'007'199'254'740'993 + static_cast<std::int64_t>(i);
+                s.type = logmetrics::value_type::integer;
+                s.integer = counter;
+                s.value = static_cast<double>(counter);
+            }
+        }
+    }
+    return batch;
+}
+
+const std::vector<logmetrics::sample>& workload() {
+    static const std::vector<logmetrics::sample> batch = realistic_batch();
+    return batch;
+}
+
+void report(benchmark::State& state, const discarding_buffer& out, std::uint64_t batches) {
+    const auto samples = static_cast<double>(state.iterations()) * batch_size;
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.SetBytesProcessed(static_cast<std::int64_t>(out.bytes));
+    state.counters["per_sample"] =
+        benchmark::Counter(samples, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["writes_per_batch"] =
+        benchmark::Counter(batches ? static_cast<double>(out.calls) / static_cast<double>(batches) : 0.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// csv_sink and jsonl_sink
+// ---------------------------------------------------------------------------------------------
+
+template <class Sink, class... Options>
+void sink_batches(benchmark::State& state, Options... options) {
+    const std::span<const logmetrics::sample> batch(workload());
+    discarding_buffer buffer;
+    std::ostream out(&buffer);
+    Sink sink(out, options...);
+    buffer.calls = buffer.bytes = 0;  // the CSV header does not count
+    std::uint64_t batches = 0;
+    for (auto _ : state) {
+        sink.write(batch);
+        ++batches;
+    }
+    sink.flush();
+    report(state, buffer, batches);
+}
+
+template <class Sink, class... Options>
+void sink_one_at_a_time(benchmark::State& state, Options... options) {
+    const std::span<const logmetrics::sample> batch(workload());
+    discarding_buffer buffer;
+    std::ostream out(&buffer);
+    Sink sink(out, options...);
+    buffer.calls = buffer.bytes = 0;
+    std::uint64_t batches = 0;
+    for (auto _ : state) {
+        for (const logmetrics::sample& s : batch) sink.write(s);
+        ++batches;
+    }
+    sink.flush();
+    report(state, buffer, batches);
+}
+
+void csv_batch(benchmark::State& state) { sink_batches<logmetrics::csv_sink>(state, logmetrics::csv_options{}); }
+void csv_one_at_a_time(benchmark::State& state) {
+    sink_one_at_a_time<logmetrics::csv_sink>(state, logmetrics::csv_options{});
+}
+void jsonl_batch(benchmark::State& state) { sink_batches<logmetrics::jsonl_sink>(state); }
+void jsonl_one_at_a_time(benchmark::State& state) { sink_one_at_a_time<logmetrics::jsonl_sink>(state); }
+
+BENCHMARK(csv_batch)->Name("csv_sink/batch_256");
+BENCHMARK(csv_one_at_a_time)->Name("csv_sink/one_at_a_time");
+BENCHMARK(jsonl_batch)->Name("jsonl_sink/batch_256");
+BENCHMARK(jsonl_one_at_a_time)->Name("jsonl_sink/one_at_a_time");
+
+// ---------------------------------------------------------------------------------------------
+// The CLI's table (`--format table`): to be added with the CLI's table writer, over the same
+// workload() and discarding_buffer, reported with report(), named "table/batch_256".
+// ---------------------------------------------------------------------------------------------
+
+}  // namespace
+
+BENCHMARK_MAIN();
