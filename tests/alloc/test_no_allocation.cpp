@@ -10,6 +10,7 @@
 #include <string>
 
 #include "logmetrics/definitions_json.hpp"
+#include "logmetrics/detail/string_table.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
 #include "support/catch.hpp"
@@ -142,3 +143,22 @@ TEST_CASE("feeding lines does not allocate (hyperscan engine)", "[alloc]") {
     }
 }
 #endif
+
+TEST_CASE("interning a string the table holds does not allocate", "[alloc][string_table]") {
+    logmetrics::detail::string_table table;
+    const std::string long_label(100, 'l');  // beyond any small-string buffer
+    for (const char* name : {"loss", "acc", "validation:error"}) table.intern(name);
+    table.intern(long_label);
+
+    allocations = 0;
+    counting = true;
+    std::size_t sum = 0;
+    for (int i = 0; i < 100; ++i) {
+        sum += table.intern("acc") + table.intern("loss") + table.intern(long_label);
+        sum += table.view_of("validation:error").size();
+    }
+    counting = false;
+
+    CHECK(allocations.load() == 0);
+    CHECK(sum == 100 * (1 + 0 + 3 + 16));
+}
