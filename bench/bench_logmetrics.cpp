@@ -460,9 +460,9 @@ void BM_feed_line(benchmark::State& state) {
 void BM_feed_line_hyperscan(benchmark::State& state) { BM_feed_line<logmetrics::hyperscan_engine>(state); }
 void BM_feed_line_pcre2(benchmark::State& state) { BM_feed_line<logmetrics::pcre2_engine>(state); }
 
-/// Threads, each with its own monitor and stream, sharing one compiled matcher. Google Benchmark
-/// divides the threads' summed bytes by their summed time, so the rate column shows one thread's
-/// rate; the scaling is printed after the run, from the time per iteration.
+/// Threads, each with its own monitor and stream, sharing one compiled matcher. Google Benchmark sums
+/// the threads' bytes and iterations and divides by the wall-clock time (UseRealTime), so the rate
+/// column is the total over all threads; the scaling printed after the run is the ratio of rates.
 template <class Engine>
 void BM_threads(benchmark::State& state) {
     const auto& w = workload::get();
@@ -560,12 +560,18 @@ public:
         for (const auto& run : runs) {
             if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
             auto it = run.counters.find("bytes_per_second");
-            if (it != run.counters.end()) rates_[run.benchmark_name()] = it->second.value;
-            times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+            if (it == run.counters.end()) continue;
+            rates_[run.benchmark_name()] = it->second.value;
+            // For threads_*, real_accumulated_time is the wall-clock time (already divided among the
+            // threads) and the rate is the total over them.
+            if (run.benchmark_name().rfind("threads_", 0) == 0)
+                threads_[run.benchmark_name()] = {it->second.value, static_cast<int>(run.threads),
+                                                  run.real_accumulated_time};
         }
     }
 
-    void print_ratios() const {
+    /// Prints the ratios and the thread scaling; false if the scaling is impossible.
+    bool print_ratios() const {
         std::printf("\nratios (MiB/s over MiB/s, same log, same run; the targets are for 40 definitions):\n");
         for (const char* count : {"40", "10"}) {
             auto rate = [&](const std::string& name) {
@@ -584,19 +590,52 @@ public:
                         ratio(bound, re2));
             std::printf("  2/3 pcre2 engine / pcre2 loop          %6.2fx  (target: >= 2)\n", ratio(pc, loop));
         }
-        // Each thread scans the whole log: with T threads, T logs take the time of one iteration.
-        std::printf("\nscaling with 2 threads sharing one compiled matcher (2 x one-thread time / two-thread time):\n");
-        for (const char* engine : {"hyperscan", "pcre2"}) {
-            const std::string name = std::string("threads_") + engine + "/real_time/threads:";
-            auto one = times_.find(name + "1"), two = times_.find(name + "2");
-            if (one == times_.end() || two == times_.end() || two->second <= 0) continue;
-            std::printf("  %-9s %.2fx\n", engine, 2 * one->second / two->second);
-        }
+        return print_scaling();
     }
 
 private:
+    /// Scaling = total rate with T threads / rate with one thread. It cannot exceed T: a figure above
+    /// T (beyond timing noise) means the one-thread run was slowed by other load, or the formula is
+    /// wrong (a time per iteration that Google Benchmark already divided among the threads, times T,
+    /// gave 4x on 2 cores). Either way the run's figures are not usable, so it fails.
+    bool print_scaling() const {
+        static constexpr double noise = 0.05;       // tolerated excess over T, as a fraction of T
+        static constexpr double min_seconds = 0.1;  // shorter runs (smoke, --quick) are not figures
+        std::printf("\nscaling with 2 threads sharing one compiled matcher (two-thread rate / one-thread rate):\n");
+        bool ok = true;
+        for (const char* engine : {"hyperscan", "pcre2"}) {
+            const std::string name = std::string("threads_") + engine + "/real_time/threads:";
+            auto one = threads_.find(name + "1"), two = threads_.find(name + "2");
+            if (one == threads_.end() || two == threads_.end() || one->second.rate <= 0) continue;
+            const double scaling = two->second.rate / one->second.rate;
+            const auto threads = static_cast<double>(two->second.threads);
+            std::printf("  %-9s %.2fx  (%.0f MiB/s with %d threads, %.0f MiB/s with 1)", engine, scaling,
+                        two->second.rate / 1048576, two->second.threads, one->second.rate / 1048576);
+            if (std::min(one->second.seconds, two->second.seconds) < min_seconds) {
+                std::printf("  runs under %.1f s: not a figure, not checked\n", min_seconds);
+                continue;
+            }
+            std::printf("\n");
+            if (scaling > threads * (1 + noise)) {
+                std::fflush(stdout);
+                std::fprintf(stderr,
+                             "bench_logmetrics: the %s scaling %.2fx exceeds %d threads (+%.0f%% noise): "
+                             "impossible, so the one-thread run was disturbed or the scaling is computed wrongly; "
+                             "these figures are not usable\n",
+                             engine, scaling, two->second.threads, noise * 100);
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    struct threads_run {
+        double rate = 0;  // bytes per second over all threads
+        int threads = 0;
+        double seconds = 0;  // wall-clock time measured
+    };
+    std::map<std::string, threads_run> threads_;
     std::map<std::string, double> rates_;
-    std::map<std::string, double> times_;  // real time per iteration
 };
 
 }  // namespace
@@ -611,7 +650,7 @@ int main(int argc, char** argv) {
     register_benchmarks();
     ratio_reporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
-    reporter.print_ratios();
+    const bool scaling_ok = reporter.print_ratios();
     benchmark::Shutdown();
-    return 0;
+    return scaling_ok ? 0 : 1;
 }
