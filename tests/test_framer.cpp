@@ -98,6 +98,77 @@ TEST_CASE("terminal mode ends lines at CR too and drops ANSI escapes", "[framer]
     CHECK(frame_whole("a\x1b[12\nloss=1\n", framing_mode::terminal) == lines{"a", "loss=1"});
 }
 
+TEST_CASE("terminal mode applies backspaces as a terminal does", "[framer][terminal][backspace]") {
+    const auto terminal = framing_mode::terminal;
+    // The issue's two cases: the next bytes overwrite; a run of backspaces before \r keeps the text.
+    CHECK(frame_whole("acc: 0.91\b\b\b\b0.93\n", terminal) == lines{"acc: 0.93"});
+    CHECK(frame_whole("acc: 0.87\b\b\b\r", terminal) == lines{"acc: 0.87"});
+    // Text after the cursor stays; writing past it appends.
+    CHECK(frame_whole("abcdef\b\b\bX\n", terminal) == lines{"abcXef"});
+    CHECK(frame_whole("ab\bXYZ\n", terminal) == lines{"aXYZ"});
+    // At the line's start a backspace does nothing, and it never reaches the previous line.
+    CHECK(frame_whole("\b\bab\n", terminal) == lines{"ab"});
+    CHECK(frame_whole("ab\b\b\b\bc\n", terminal) == lines{"cb"});
+    CHECK(frame_whole("one\r\b\btwo\n\b\n", terminal) == lines{"one", "two", ""});
+    CHECK(frame_whole("\b", terminal) == lines{""});  // a line of one backspace is an empty line
+    // Only the cursor moves: a backspace erases nothing.
+    CHECK(frame_whole("loss: 0.5\b\b\b", terminal) == lines{"loss: 0.5"});
+}
+
+TEST_CASE("a backspace moves over one whole UTF-8 character", "[framer][terminal][backspace][utf8]") {
+    const auto terminal = framing_mode::terminal;
+    CHECK(frame_whole("caf\xc3\xa9\bx\n", terminal) == lines{"cafx"});                           // 2 bytes
+    CHECK(frame_whole("\xe2\x82\xac\bab\n", terminal) == lines{"ab"});                           // 3 bytes
+    CHECK(frame_whole("x\xf0\x9f\x98\x80y\b\b\bz\n", terminal) == lines{"z\xf0\x9f\x98\x80y"});  // 4 bytes
+    // A character replaces one character, whatever the lengths of the two.
+    CHECK(frame_whole("ab\b\b\xe2\x82\xac\n", terminal) == lines{"\xe2\x82\xac"
+                                                                 "b"});
+    CHECK(frame_whole("\xe2\x82\xac\xe2\x82\xac\b\bab\n", terminal) == lines{"ab"});
+    CHECK(frame_whole("\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\b\b\bX\n", terminal) == lines{"X\xe2\x94\x81\xe2\x94\x81"});
+    // Keras 3's bar: box-drawing characters redrawn over themselves.
+    CHECK(frame_whole("\xe2\x94\x81\xe2\x94\x81 1/2\b\b\b\b\b\b\xe2\x94\x81\xe2\x94\x81 2/2\n", terminal) ==
+          lines{"\xe2\x94\x81\xe2\x94\x81 2/2"});
+}
+
+TEST_CASE("bytes outside well-formed UTF-8 are one character each", "[framer][terminal][backspace][utf8]") {
+    const auto terminal = framing_mode::terminal;
+    CHECK(frame_whole("a\xff\bb\n", terminal) == lines{"ab"});
+    CHECK(frame_whole("a\xc3\b\bZ\n", terminal) == lines{"Z\xc3"});           // a lead byte with nothing after it
+    CHECK(frame_whole("\x82\xac\bZ\n", terminal) == lines{"\x82Z"});          // lone continuation bytes
+    CHECK(frame_whole("\xc0\xaf\bZ\n", terminal) == lines{"\xc0Z"});          // an overlong form is two bytes
+    CHECK(frame_whole("\xed\xa0\x80\bZ\n", terminal) == lines{"\xed\xa0Z"});  // a surrogate: three
+    CHECK(frame_whole("\xf4\x90\x80\x80\bZ\n", terminal) == lines{"\xf4\x90\x80Z"});  // above U+10FFFF
+    // A sequence arriving over text is written once whole, or byte by byte when it is cut short
+    // (by a byte that cannot continue it, or by the line's end).
+    CHECK(frame_whole("abc\b\b\b\xe2\x82\xacX\n", terminal) == lines{"\xe2\x82\xac"
+                                                                     "Xc"});
+    CHECK(frame_whole("abc\b\b\b\xe2\x82Z\n", terminal) == lines{"\xe2\x82Z"});
+    CHECK(frame_whole("abc\b\b\b\xe2\x82\n", terminal) == lines{"\xe2\x82"
+                                                                "c"});
+    CHECK(frame_whole("abc\b\b\b\xe2\x82\b\b\bZ\n", terminal) == lines{"Z\x82"
+                                                                       "c"});
+    // The character under the cursor is the well-formed sequence that starts there.
+    CHECK(frame_whole("\xc3\xa9\xc3\xa9\b\bxy\n", terminal) == lines{"xy"});
+    CHECK(frame_whole("\xc3\xc3\xa9\b\b\bxy\n", terminal) == lines{"xy"});  // a stray lead byte, then é
+    CHECK(frame_whole("\xc3\xc3\xa9\b\b\bx\n", terminal) == lines{"x\xc3\xa9"});
+}
+
+TEST_CASE("backspaces apply to the text left once escapes are removed", "[framer][terminal][backspace]") {
+    const auto terminal = framing_mode::terminal;
+    CHECK(frame_whole("ab\x1b[1m\b\x1b[0mX\n", terminal) == lines{"aX"});
+    CHECK(frame_whole("loss: 0.5\x1b]0;title\x07\b\b\b0.4\n", terminal) == lines{"loss: 0.4"});
+    // A sequence arriving over text is not cut short by an escape sequence inside it.
+    CHECK(frame_whole("abc\b\b\b\xe2\x1b[1m\x82\xac\n", terminal) == lines{"\xe2\x82\xac"
+                                                                           "bc"});
+    // A backspace inside a CSI ends it (it cannot continue one) and then acts as a backspace.
+    CHECK(frame_whole("ab\x1b[1\bX\n", terminal) == lines{"aX"});
+}
+
+TEST_CASE("backspaces stay bytes in raw and sagemaker modes", "[framer][backspace]") {
+    CHECK(frame_whole("acc: 0.91\b\b0.93\n", framing_mode::raw) == lines{"acc: 0.91\b\b0.93"});
+    CHECK(frame_whole("acc: 0.91\b\b0.93\n", framing_mode::sagemaker) == lines{"acc: 0.91#010#0100.93"});
+}
+
 TEST_CASE("the last line needs no line end", "[framer]") {
     for (auto mode : {framing_mode::raw, framing_mode::sagemaker, framing_mode::terminal}) {
         CHECK(frame_whole("a\nlast", mode) == lines{"a", "last"});
@@ -111,6 +182,41 @@ TEST_CASE("every split position gives the same lines", "[framer][split]") {
     for (auto mode : {framing_mode::raw, framing_mode::sagemaker, framing_mode::terminal}) {
         check_every_split(log, mode);
     }
+}
+
+TEST_CASE("every split position gives the same lines with backspaces", "[framer][split][backspace]") {
+    const std::string keras =
+        " 1/2 [=>...] - loss: 0.4415 - acc: 0.8750\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\b\r"
+        " 2/2 [=====] - loss: 0.1098 - acc: 0.9766\n";
+    const std::string mixed =
+        "\xe2\x94\x81\xe2\x94\x81 caf\xc3\xa9\b\b\b\xf0\x9f\x98\x80\x1b[1m\b\xe2\x82\x1b[0m\xac"
+        "Z\xff\b\b\xc3\xa9\r\n\b\bx\b\xc3\b\xa9y\n";
+    for (auto mode : {framing_mode::raw, framing_mode::sagemaker, framing_mode::terminal}) {
+        check_every_split(keras, mode);
+        check_every_split(mixed, mode);
+        check_every_split(mixed, mode, 6);
+    }
+    CHECK(frame_whole(keras, framing_mode::terminal) ==
+          lines{" 1/2 [=>...] - loss: 0.4415 - acc: 0.8750", " 2/2 [=====] - loss: 0.1098 - acc: 0.9766"});
+}
+
+TEST_CASE("a backspace cannot reach into a piece already handed on", "[framer][long][backspace]") {
+    // max 8: "01234567" is handed on when '8' arrives; the backspaces stop at the new piece's start.
+    const framed out = frame("0123456789\b\b\b\bab\n", {}, {framing_mode::terminal, 8});
+    CHECK(out.pieces == lines{"01234567", "ab"});
+    CHECK(out.lines == lines{"01234567ab"});
+    // A replacement that would make the piece too long hands it on as it stands (cursor and all)
+    // and starts the next piece with the character.
+    const framed wide = frame("abcd\b\b\xe2\x82\xac\n", {}, {framing_mode::terminal, 4});
+    CHECK(wide.pieces == lines{"abcd", "\xe2\x82\xac"});
+    line_framer framer({framing_mode::terminal, 4});
+    framer.feed("abcd\b\b\xe2\x82\xac\n", [](std::string_view, bool) {});
+    CHECK(framer.stats().lines == 1);
+    CHECK(framer.stats().cut_lines == 1);
+    CHECK(framer.stats().pieces == 2);
+    // A replacement that fits stays in the piece.
+    CHECK(frame("abcd\b\b\b\xc3\xa9\n", {}, {framing_mode::terminal, 5}).pieces == lines{"a\xc3\xa9"
+                                                                                         "cd"});
 }
 
 TEST_CASE("long lines are cut into pieces, and nothing is lost", "[framer][long]") {

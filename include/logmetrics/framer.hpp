@@ -8,11 +8,28 @@
 //               and three octal digits (TAB -> #011, CR -> #015, ESC -> #033), as SageMaker's log
 //               pipeline does before its regexes run, so definitions tuned on CloudWatch text work.
 //  - terminal:  for people's own logs: \n, \r and \r\n each end one line (every tqdm/Keras update
-//               becomes a line) and ANSI escape sequences (CSI, OSC, two-byte) are removed.
+//               becomes a line), ANSI escape sequences (CSI, OSC, two-byte) are removed, and a
+//               backspace (0x08) moves the cursor back one character, as a terminal does (Keras'
+//               progress bar redraws with a run of them before its \r). See "Backspace" below.
 //
 // No byte is lost: a line longer than `max_line_length` (after the mode's rewriting) is handed on
 // in pieces of at most that length, each flagged as continued but the last. Memory is bounded by
 // that maximum. Complete lines that need no rewriting are handed on without a copy.
+//
+// Backspace (terminal mode), applied to the text left once escape sequences are removed:
+//  - A character is a well-formed UTF-8 sequence (RFC 3629: no overlong forms, surrogates or
+//    values above U+10FFFF), or else a single byte: each byte that is not part of a well-formed
+//    sequence is one character. Incoming bytes are read as characters this way.
+//  - A backspace moves the cursor back over the character before it: the well-formed sequence
+//    that ends at the cursor, else one byte. At the start of the line (or of the current piece,
+//    below) it does nothing.
+//  - A character written where the cursor is not at the end replaces the character under the
+//    cursor (the well-formed sequence that starts there, else one byte), whatever the lengths of
+//    the two; text after the cursor stays. The line handed on at its end is the whole text, so
+//    "acc: 0.87\b\b\b\r" reads "acc: 0.87" and "acc: 0.91\b\b\b\b0.93" reads "acc: 0.93".
+//  - A line cut at `max_line_length`: a backspace cannot reach into a piece already handed on.
+//    A piece is handed on when the next byte would not fit; a replacement that would make the
+//    piece too long hands the piece on as it stands and starts the next one with the character.
 
 #include <algorithm>
 #include <bit>
@@ -44,8 +61,8 @@ public:
     };
 
     /// `carriage_return`: '\r' ends lines too. `special`: which bytes need rewriting (none,
-    /// control bytes other than '\n', or ESC).
-    enum class special_bytes : std::uint8_t { none, controls, escape };
+    /// control bytes other than '\n', or ESC and backspace).
+    enum class special_bytes : std::uint8_t { none, controls, escape_backspace };
 
     line_end_finder(std::string_view chunk, bool carriage_return, special_bytes special) noexcept
         : chunk_(chunk), carriage_return_(carriage_return), special_(special) {}
@@ -78,7 +95,7 @@ private:
         switch (special_) {
             case special_bytes::none: return false;
             case special_bytes::controls: return is_control(c) && c != '\n';
-            case special_bytes::escape: return c == 0x1B;
+            case special_bytes::escape_backspace: return c == 0x1B || c == 0x08;
         }
         return false;
     }
@@ -99,8 +116,9 @@ private:
                     const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1F)), bytes);
                     special = _mm_or_si128(low, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7F)));
                     special = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')), special);
-                } else if (special_ == special_bytes::escape) {
-                    special = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x1B));
+                } else if (special_ == special_bytes::escape_backspace) {
+                    special = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x1B)),
+                                           _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x08)));
                 }
                 ends_ |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(end))} << (16 * part);
                 specials_ |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(special))} << (16 * part);
@@ -188,6 +206,7 @@ public:
                 emit(segment, false, emit_line);
             } else {
                 append(segment, emit_line);
+                flush_incoming(emit_line);
                 emit(pending_, false, emit_line);
             }
             end_line(chunk[end] == '\r');
@@ -198,6 +217,7 @@ public:
     /// Hands on the last line if any byte followed the last line end. Call at end of input.
     template <class EmitLine>
     void finish(EmitLine&& emit_line) {
+        flush_incoming(emit_line);
         if (line_open_ || cut_) emit(pending_, false, emit_line);
         end_line(false);
     }
@@ -212,7 +232,7 @@ private:
         switch (options_.mode) {
             case framing_mode::raw: return detail::line_end_finder::special_bytes::none;
             case framing_mode::sagemaker: return detail::line_end_finder::special_bytes::controls;
-            case framing_mode::terminal: return detail::line_end_finder::special_bytes::escape;
+            case framing_mode::terminal: return detail::line_end_finder::special_bytes::escape_backspace;
         }
         return detail::line_end_finder::special_bytes::none;
     }
@@ -233,16 +253,23 @@ private:
         line_open_ = false;
         escape_ = escape_state::none;  // a line end also ends an unfinished escape sequence
         swallow_lf_ = ended_by_cr;
+        after_cursor_ = 0;
     }
 
     /// Makes room for `size` more bytes in the current line, handing on a full piece if needed.
     template <class EmitLine>
     void reserve_room(std::size_t size, EmitLine& emit_line) {
         if (pending_.size() + size > options_.max_line_length && !pending_.empty()) {
-            emit(pending_, true, emit_line);
-            pending_.clear();
-            cut_ = true;
+            hand_on_piece(emit_line);
         }
+    }
+
+    template <class EmitLine>
+    void hand_on_piece(EmitLine& emit_line) {
+        emit(pending_, true, emit_line);
+        pending_.clear();
+        cut_ = true;
+        after_cursor_ = 0;
     }
 
     template <class EmitLine>
@@ -341,8 +368,117 @@ private:
             return;
         }
         escape_ = escape_state::none;
-        reserve_room(1, emit_line);
-        pending_.push_back(ch);
+        put_text(ch, emit_line);
+    }
+
+    // Terminal line editing, on the text left once escapes are removed (rules in the header
+    // comment). The cursor is `after_cursor_` bytes before the end of `pending_`; at the end (the
+    // usual case) text is appended byte by byte with no decoding at all.
+    template <class EmitLine>
+    void put_text(char ch, EmitLine& emit_line) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (incoming_size_ != 0) {  // a UTF-8 sequence arriving over the text after the cursor
+            if (continues_utf8(incoming_[0], incoming_size_, c)) {
+                incoming_[incoming_size_++] = ch;
+                if (incoming_size_ == utf8_length(incoming_[0])) {
+                    const std::size_t size = incoming_size_;
+                    incoming_size_ = 0;
+                    write_character({incoming_, size}, emit_line);
+                }
+                return;
+            }
+            flush_incoming(emit_line);  // cut short: each of its bytes is one character
+        }
+        if (c == 0x08) {
+            const std::size_t cursor = pending_.size() - after_cursor_;
+            if (cursor != 0) after_cursor_ += character_length_before(pending_, cursor);
+            return;
+        }
+        if (after_cursor_ != 0 && utf8_length(ch) > 1) {  // wait for the whole character
+            incoming_[0] = ch;
+            incoming_size_ = 1;
+            return;
+        }
+        write_character({&ch, 1}, emit_line);
+    }
+
+    /// Writes the bytes of a sequence cut short, each as one character. Called when a byte that
+    /// cannot continue it arrives, and at the line's end (where an escape sequence also ends).
+    template <class EmitLine>
+    void flush_incoming(EmitLine& emit_line) {
+        const std::size_t size = incoming_size_;
+        incoming_size_ = 0;
+        for (std::size_t i = 0; i < size; ++i) write_character({incoming_ + i, 1}, emit_line);
+    }
+
+    /// Writes one character at the cursor: appended at the end, else over the one under it.
+    template <class EmitLine>
+    void write_character(std::string_view character, EmitLine& emit_line) {
+        if (after_cursor_ == 0) {
+            for (char b : character) {
+                reserve_room(1, emit_line);
+                pending_.push_back(b);
+            }
+            return;
+        }
+        const std::size_t cursor = pending_.size() - after_cursor_;
+        const std::size_t replaced = character_length_at(pending_, cursor);
+        if (pending_.size() - replaced + character.size() > options_.max_line_length) {
+            hand_on_piece(emit_line);
+            pending_.append(character);
+            return;
+        }
+        // Within the capacity the longest line already needed: the size stays at most the maximum.
+        pending_.replace(cursor, replaced, character);
+        after_cursor_ -= replaced;
+    }
+
+    /// The length of the UTF-8 sequence a lead byte starts (RFC 3629), 1 for ASCII and for any
+    /// byte that cannot start one.
+    static constexpr std::size_t utf8_length(char lead) noexcept {
+        const auto c = static_cast<unsigned char>(lead);
+        if (c >= 0xC2 && c <= 0xDF) return 2;
+        if (c >= 0xE0 && c <= 0xEF) return 3;
+        if (c >= 0xF0 && c <= 0xF4) return 4;
+        return 1;
+    }
+
+    /// Whether `c` can be byte `index` (1-3) of a well-formed sequence starting with `lead`: the
+    /// second byte's range excludes overlong forms, surrogates and values above U+10FFFF.
+    static constexpr bool continues_utf8(char lead, std::size_t index, unsigned char c) noexcept {
+        unsigned low = 0x80, high = 0xBF;
+        if (index == 1) {
+            switch (static_cast<unsigned char>(lead)) {
+                case 0xE0: low = 0xA0; break;
+                case 0xED: high = 0x9F; break;
+                case 0xF0: low = 0x90; break;
+                case 0xF4: high = 0x8F; break;
+                default: break;
+            }
+        }
+        return c >= low && c <= high;
+    }
+
+    static constexpr bool well_formed_utf8(std::string_view bytes) noexcept {
+        if (bytes.empty() || utf8_length(bytes[0]) != bytes.size()) return false;
+        for (std::size_t i = 1; i < bytes.size(); ++i) {
+            if (!continues_utf8(bytes[0], i, static_cast<unsigned char>(bytes[i]))) return false;
+        }
+        return true;
+    }
+
+    /// The character that starts at `at` (< text.size()): a well-formed sequence, else one byte.
+    static constexpr std::size_t character_length_at(std::string_view text, std::size_t at) noexcept {
+        const std::size_t length = utf8_length(text[at]);
+        return length > 1 && well_formed_utf8(text.substr(at, length)) ? length : 1;
+    }
+
+    /// The character that ends at `at` (> 0): a well-formed sequence, else one byte.
+    static constexpr std::size_t character_length_before(std::string_view text, std::size_t at) noexcept {
+        for (std::size_t length = 2; length <= 4 && length <= at; ++length) {
+            if (well_formed_utf8(text.substr(at - length, length))) return length;
+        }
+        return 1;
     }
 
     framing_options options_;
@@ -352,6 +488,11 @@ private:
     bool cut_ = false;         // pieces of the current line were already handed on
     bool line_open_ = false;   // bytes arrived since the last line end
     bool swallow_lf_ = false;  // terminal mode: the last line ended at a \r
+    // Terminal mode, after backspaces: the bytes of the current piece after the cursor, and the
+    // first bytes of a UTF-8 sequence that will replace the character under the cursor.
+    std::size_t after_cursor_ = 0;
+    char incoming_[4] = {};
+    std::size_t incoming_size_ = 0;
 };
 
 LOGMETRICS_END_NAMESPACE

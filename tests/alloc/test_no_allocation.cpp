@@ -73,13 +73,14 @@ struct counting_sink {
     void flush() {}
 };
 
-/// A log with matching, rejected, non-matching, escaped, cut and CR-glued lines.
+/// A log with matching, rejected, non-matching, escaped, cut, CR-glued and backspaced lines.
 std::string training_log(int lines) {
     std::string log;
     for (int i = 0; i < lines; ++i) {
         log += "[" + std::to_string(i) + "]\ttrain-rmse:" + std::to_string(i % 7) + ".5\tvalidation-rmse:1." +
                std::to_string(i % 10) + "\n";
         log += "12/50 [===>....] - loss: 0.71\r13/50 [====>...] - loss: 0.70 - acc=n/a\r\n";
+        log += "14/50 \xe2\x94\x81 - loss: 0.69" + std::string(20, '\b') + "\xe2\x94\x81\xe2\x94\x81 - loss: 0.68\r\n";
         log += "\x1b[32mINFO\x1b[0m step " + std::to_string(i) + " nothing to see here\n";
         if (i % 50 == 0) log += std::string(300, 'y') + " loss: 9.5\n";
     }

@@ -4,6 +4,9 @@
 // the whole input at once, line by line, in the plainest way, so any dependence on chunking or
 // any slip in the incremental state machine shows up as a difference.
 //
+// The reference reads the whole line before editing it and decides UTF-8 by decoding code
+// points; the framer edits byte by byte and checks byte ranges.
+//
 // Input: [mode] [max_line_length choice] [chunk count] [chunk sizes...] [payload...]
 // Checked: every piece (text and `continued` flag) equals the reference's; the stats count bytes,
 // lines, cut lines and pieces; in raw mode the lines joined with \n are the input.
@@ -96,9 +99,90 @@ std::vector<std::string> strip_escapes(std::string_view line) {
     return tokens;
 }
 
+/// Whether `bytes` is exactly one UTF-8 character (RFC 3629), decided by decoding the code point
+/// and checking its range: the shortest form, not a surrogate, at most U+10FFFF.
+bool is_one_utf8_character(std::string_view bytes) {
+    if (bytes.empty() || bytes.size() > 4) return false;
+    const std::uint32_t lead = static_cast<unsigned char>(bytes[0]);
+    if (bytes.size() == 1) return lead < 0x80;
+    // The lead's prefix of ones says the length: 110xxxxx, 1110xxxx, 11110xxx.
+    const auto ones = static_cast<unsigned>(bytes.size());
+    if ((lead >> (7 - ones)) != ((1u << (ones + 1)) - 2)) return false;
+    std::uint32_t code_point = lead & ((1u << (7 - ones)) - 1);
+    for (std::size_t i = 1; i < bytes.size(); ++i) {
+        const std::uint32_t c = static_cast<unsigned char>(bytes[i]);
+        if ((c & 0xC0u) != 0x80u) return false;
+        code_point = (code_point << 6) | (c & 0x3Fu);
+    }
+    static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < smallest[bytes.size()]) return false;
+    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;
+    return code_point <= 0x10FFFF;
+}
+
+/// The length of the character at `at` (reading forward) or before `at` (reading backward): a
+/// well-formed UTF-8 sequence, else one byte.
+std::size_t character_after(std::string_view text, std::size_t at) {
+    for (std::size_t length = 4; length >= 2; --length) {
+        if (at + length <= text.size() && is_one_utf8_character(text.substr(at, length))) return length;
+    }
+    return 1;
+}
+std::size_t character_before(std::string_view text, std::size_t at) {
+    for (std::size_t length = 4; length >= 2; --length) {
+        if (length <= at && is_one_utf8_character(text.substr(at - length, length))) return length;
+    }
+    return 1;
+}
+
+/// A terminal-mode line as framer.hpp documents it: escapes removed, the rest read as UTF-8
+/// characters (a well-formed sequence, else one byte), a backspace moving the cursor back one
+/// character within the current piece, other characters appended at the end (byte by byte,
+/// cut at `max`) or replacing the character under the cursor (the piece handed on as it stands
+/// when the replacement would not fit).
+void reference_terminal_line(std::string_view line, std::size_t max, std::vector<piece>& out, std::size_t& pieces) {
+    std::string text;
+    for (const std::string& token : strip_escapes(line)) text += token;
+    std::string current;
+    std::size_t cursor = 0;
+    auto hand_on = [&] {
+        out.push_back({current, true});
+        ++pieces;
+        current.clear();
+        cursor = 0;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        if (text[i] == '\b') {
+            if (cursor > 0) cursor -= character_before(current, cursor);
+            ++i;
+            continue;
+        }
+        const std::string character(text.substr(i, character_after(text, i)));
+        i += character.size();
+        if (cursor == current.size()) {
+            for (char byte : character) {
+                if (!current.empty() && current.size() + 1 > max) hand_on();
+                current += byte;
+            }
+            cursor = current.size();
+            continue;
+        }
+        const std::size_t under = character_after(current, cursor);
+        if (current.size() - under + character.size() > max) {
+            hand_on();
+            current = character;
+            cursor = current.size();
+            continue;
+        }
+        current.replace(cursor, under, character);
+        cursor += character.size();
+    }
+    out.push_back({current, false});
+    ++pieces;
+}
+
 /// One line as the matcher must see it, in indivisible tokens (an #ooo escape is one token).
 std::vector<std::string> rewrite(std::string_view line, framing_mode mode) {
-    if (mode == framing_mode::terminal) return strip_escapes(line);
     std::vector<std::string> tokens;
     for (char ch : line) {
         const auto c = static_cast<unsigned char>(ch);
@@ -119,12 +203,19 @@ struct reference_result {
 };
 
 /// Frames the whole input at once: lines, rewritten, packed greedily into pieces of at most
-/// `max` bytes (tokens are never split), every piece but a line's last one continued.
+/// `max` bytes (tokens are never split), every piece but a line's last one continued; in
+/// terminal mode, edited by the backspace rules as they are packed.
 reference_result reference_frame(std::string_view input, framing_mode mode, std::size_t max) {
     reference_result out;
     for (std::string_view line : reference_lines(input, mode)) {
         std::string current;
         std::size_t pieces = 0;
+        if (mode == framing_mode::terminal) {
+            reference_terminal_line(line, max, out.pieces, pieces);
+            ++out.lines;
+            if (pieces > 1) ++out.cut_lines;
+            continue;
+        }
         for (const std::string& token : rewrite(line, mode)) {
             if (!current.empty() && current.size() + token.size() > max) {
                 out.pieces.push_back({current, true});

@@ -63,6 +63,7 @@ for mode in 0 1 2; do
     printf 'x\000y\n\000\n\177\b\n' | framer_seed "$m-nul-del" "$mode" 12
     head -c 1500 "$train_log" | framer_seed "$m-train-log" "$mode" "$default_max" 100 37
     lines "$engine_log" 1 40 | framer_seed "$m-engine-corpus" "$mode" 136 255 13
+    printf 'acc: 0.91\b\b\b\b0.93\nacc: 0.87\b\b\b\r\n\b\bab\b\b\b\bc\n' | framer_seed "$m-backspace" "$mode" "$default_max" 5 3
 done
 framer_seed empty 1 "$default_max" </dev/null
 printf '\n\n\n' | framer_seed only-newlines 0 "$default_max"
@@ -71,6 +72,12 @@ printf 'a\033[12\nloss=1\n' | framer_seed terminal-unfinished-csi 2 "$default_ma
 printf '\033]0;t\033\033[1mX\033]x\033Zy\n\033\033\033[\177z\033 (q\n' | framer_seed terminal-string-escapes 2 "$default_max" 1
 printf 'a\r' | framer_seed terminal-cr-at-end 2 "$default_max"
 printf 'a\r\r\nb\r\n\r' | framer_seed terminal-cr-runs 2 "$default_max" 2 2
+# Backspaces (terminal mode): Keras' redraw, over UTF-8, over ill-formed bytes, into a cut line.
+printf ' 1/2 [=>.] - loss: 0.44\b\b\b\b\b\b\b\b\b\b\b\b\r 2/2 \342\224\201\342\224\201 - loss: 0.10\b\b\b\b\b\b\b\b\b\b\b\342\202\254\b\b\303\251x\n' |
+    framer_seed terminal-backspace-utf8 2 "$default_max" 3 1
+printf 'a\377\bb\303\b\bZ\300\257\b\355\240\200\bq\nabc\b\b\b\342\202Z\nabc\b\b\b\342\033[1m\202\254\n' |
+    framer_seed terminal-backspace-ill-formed 2 "$default_max" 1
+printf '0123456789\b\b\b\bab\nabcd\b\b\342\202\254\n\b\b\b' | framer_seed terminal-backspace-cut 2 0 7
 printf '\t\t\t\t\t\t\t\t\t\t' | framer_seed sagemaker-all-escapes 1 5 3
 
 # ---------------------------------------------------------------------------------------------
