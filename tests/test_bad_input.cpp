@@ -459,9 +459,10 @@ TEMPLATE_TEST_CASE("NaN, infinities and out-of-range numbers follow the document
         {"Name": "n", "Regex": "n=(\\S+)", "Type": "integer"}])J";
     const std::string log =
         "v=NaN\nv=-nan\nv=Infinity\nv=-inf\nv=1e999\nv=-1e999\nv=1e-999\nv=-1e-999\nv=0x10\nv=nan%\nv=infinit\n"
-        "n=9223372036854775807\nn=-9223372036854775808\nn=9223372036854775808\nn=1e999\nn=NaN\nn=inf\n";
+        "n=9223372036854775807\nn=-9223372036854775808\nn=9223372036854775808\nn=1e999\nn=NaN\nn=inf\n"
+        "v=5.\nv=-7.e+2\nv=.\nv=+.\nn=5.\n";
     const scan_result r = scan<TestType>(definitions, log);
-    REQUIRE(r.samples.size() == 10);
+    REQUIRE(r.samples.size() == 12);
     const double inf = std::numeric_limits<double>::infinity();
     CHECK(std::isnan(r.samples[0].value));
     CHECK(std::isnan(r.samples[1].value));
@@ -476,13 +477,17 @@ TEMPLATE_TEST_CASE("NaN, infinities and out-of-range numbers follow the document
     CHECK(r.samples[8].integer == std::numeric_limits<std::int64_t>::max());
     CHECK(r.samples[9].integer == std::numeric_limits<std::int64_t>::min());
     CHECK(r.samples[9].line == 13);
-    // Rejected: not in the grammar (hex, a suffix, a misspelling), and for integers anything that
-    // is not a decimal integer that fits in 64 bits (an integer never becomes inf).
-    CHECK(r.per_definition[0].rejected == 3);
+    CHECK(r.samples[10].value == 5.0);  // a trailing dot is a number, as for strtod
+    CHECK(r.samples[11].value == -700.0);
+    CHECK(r.samples[11].line == 19);
+    // Rejected: not in the grammar (hex, a suffix, a misspelling, a dot without a digit), and for
+    // integers anything that is not a decimal integer that fits in 64 bits (an integer never
+    // becomes inf, and "5." is not an integer).
+    CHECK(r.per_definition[0].rejected == 5);
     CHECK(r.per_definition[0].rejected_example == "0x10");
-    CHECK(r.per_definition[1].rejected == 4);
+    CHECK(r.per_definition[1].rejected == 5);
     CHECK(r.per_definition[1].rejected_example == "9223372036854775808");
-    CHECK(r.totals.samples + r.totals.rejected == 17);  // every capture is one or the other
+    CHECK(r.totals.samples + r.totals.rejected == 22);  // every capture is one or the other
 }
 
 TEMPLATE_TEST_CASE("a regex that backtracks without end is a counted match error, not a hang", "[bad_input][regex]",

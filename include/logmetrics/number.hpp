@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // The number grammar for captured text. After trimming ASCII whitespace the whole text must be
-//     [+-]? ( digits [. digits] | . digits ) ( [eE] [+-]? digits )?
+//     [+-]? ( digits [ . [digits] ] | . digits ) ( [eE] [+-]? digits )?
 // or  [+-]? ( nan | inf | infinity )      in any case.
-// Anything else ("3.14#011", "1,000", "0x1p3", "5.", "") is rejected. Parsing is
-// locale-independent (std::from_chars). A finite literal too large for a double becomes +-inf
-// and one too small becomes +-0, as Python's float() and Java's Double.parseDouble do.
+// So a trailing dot is allowed ("5.", "1000.", "1.E-3", "-7.e+2"): Python's float(), Java's
+// Double.parseDouble and C's strtod all read those, and definitions such as `Step: ([0-9]*.)`
+// capture them. A dot needs a digit on one side: ".", "+.", ".e5" are rejected, as is anything
+// else ("3.14#011", "1,000", "0x1p3", ""). Parsing is locale-independent (std::from_chars). A
+// finite literal too large for a double becomes +-inf and one too small becomes +-0, as Python's
+// float() and Java's Double.parseDouble do.
 
 #include <cfloat>
 #include <charconv>
@@ -71,9 +74,8 @@ constexpr bool scan_finite(std::string_view text, number_shape& shape) noexcept 
                 first_nonzero = -static_cast<long long>(fraction_digits);
             }
         }
-        if (fraction_digits == 0) return false;  // "5." and "." are not numbers here
     }
-    if (integer_digits == 0 && fraction_digits == 0) return false;
+    if (integer_digits == 0 && fraction_digits == 0) return false;  // ".", "+.", "": no digit at all
     long long exponent = 0;
     if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
         ++i;
@@ -112,9 +114,8 @@ inline bool parse_exact_decimal(std::string_view text, double& out) noexcept {
             if (++digits > 19) return false;
             mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
         }
-        if (fraction_digits == 0) return false;  // "5." is not in the grammar
     }
-    if (digits == 0) return false;
+    if (digits == 0) return false;  // a dot needs a digit on one side: "5." and ".5", not "."
     int exponent = 0;
     if (i < text.size()) {
         if (text[i] != 'e' && text[i] != 'E') return false;
