@@ -2,6 +2,7 @@
 // The pipeline (monitor.hpp): sample fields, steps, clocks, batching, failing sinks, statistics,
 // and one compiled matcher shared by monitors on two threads.
 
+#include <array>
 #include <chrono>
 #include <span>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "logmetrics/definitions_json.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
+#include "logmetrics/sinks/fanout.hpp"
 #include "support/catch.hpp"
 #include "testing/recording_sink.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
@@ -47,6 +49,26 @@ struct batch_counting_sink {
     void flush() {}
 };
 static_assert(batch_metric_sink<batch_counting_sink>);
+
+/// Counts its own drops (as async_sink does), and has a name.
+struct lossy_sink {
+    std::uint64_t dropped = 0;
+    void write(const sample&) { ++dropped; }
+    void flush() {}
+    std::string_view name() const { return "lossy"; }
+    std::array<drop_count, 2> drops() const { return {{{"queue full", dropped}, {"sink failed", 0}}}; }
+};
+
+/// Records its ticks and closes.
+struct periodic_sink {
+    std::vector<timestamp> ticks;
+    int closes = 0;
+    int samples = 0;
+    void write(const sample&) { ++samples; }
+    void flush() {}
+    void tick(timestamp now) { ticks.push_back(now); }
+    void close() { ++closes; }
+};
 
 struct not_a_sink {
     void write(const sample&) {}
@@ -137,9 +159,11 @@ TEST_CASE("a failing sink is counted and reported, and the others go on", "[moni
     std::vector<std::string> reported;
     monitor_options options;
     options.on_sink_error = [&](const sink_error& e) {
-        reported.push_back(std::to_string(e.sink) + ": " + std::string(e.message));
+        reported.push_back(std::to_string(e.sink) + " " + std::string(e.name) + ": " + std::string(e.message));
     };
     auto m = make_monitor(parse_definitions(loss_and_acc), default_test_engine{}, options, before, failing, after);
+    CHECK(m.sink_count() == 3);
+    CHECK(m.sink_name(1) == "sink 1");
     m.feed("loss=1\n");
     m.feed("loss=2\n");
     m.finish();
@@ -150,7 +174,7 @@ TEST_CASE("a failing sink is counted and reported, and the others go on", "[moni
     CHECK(m.sink_errors(1) == 3);  // two writes and one flush
     CHECK(m.sink_errors(2) == 0);
     CHECK(m.stats().sink_errors == 3);
-    CHECK(reported == std::vector<std::string>{"1: disk full", "1: disk full", "1: flush failed"});
+    CHECK(reported == std::vector<std::string>{"1 sink 1: disk full", "1 sink 1: disk full", "1 sink 1: flush failed"});
 }
 
 TEST_CASE("an error handler that throws does not escape feed", "[monitor][errors]") {
@@ -218,4 +242,123 @@ TEST_CASE("one compiled matcher serves monitors on several threads", "[monitor][
     REQUIRE(sinks[0].samples.size() == 4000);
     CHECK(sinks[0].samples == sinks[1].samples);
     CHECK(sinks[0].samples[3998].value == 1999.0);
+}
+
+TEST_CASE("sinks are named, and the drops they count show in the stats", "[monitor][drops]") {
+    recording_sink plain;
+    lossy_sink lossy;
+    auto m = make_monitor(parse_definitions(loss_and_acc), default_test_engine{}, plain, lossy);
+    CHECK(m.sink_name(0) == "sink 0");
+    CHECK(m.sink_name(1) == "lossy");
+    m.feed("loss=1 acc=2\nloss=3\n");
+    m.finish();
+    CHECK(m.sink_drops(0).empty());
+    const auto drops = m.sink_drops(1);
+    REQUIRE(drops.size() == 2);
+    CHECK(drops[0].reason == "queue full");
+    CHECK(drops[0].count == 3);
+    CHECK(m.stats().sink_drops == 3);
+    CHECK(m.stats().sink_errors == 0);
+}
+
+TEST_CASE("sinks with tick are ticked once a second of the monitor's clock, and at finish", "[monitor][tick]") {
+    periodic_sink periodic;
+    recording_sink plain;
+    timestamp now{std::chrono::seconds(1000)};
+    monitor_options options;
+    options.clock = [&now] { return now; };
+    auto m = make_monitor(parse_definitions(loss_and_acc), default_test_engine{}, options, periodic, plain);
+    const auto at = [](double seconds) {
+        return timestamp{std::chrono::duration_cast<timestamp::duration>(std::chrono::duration<double>(seconds))};
+    };
+
+    m.feed("loss=1\n");  // the first feed ticks
+    REQUIRE(periodic.ticks.size() == 1);
+    CHECK(periodic.ticks[0] == at(1000));
+    now = at(1000.5);
+    m.feed("no metric here\n");
+    m.feed_line("loss=2");
+    CHECK(periodic.ticks.size() == 1);  // not yet a second
+    now = at(1001);
+    m.feed("los");  // ticked even though no line ended
+    REQUIRE(periodic.ticks.size() == 2);
+    CHECK(periodic.ticks[1] == at(1001));
+    now = at(999);  // the clock went back: tick, and count from there
+    m.feed("s=3\n");
+    REQUIRE(periodic.ticks.size() == 3);
+    CHECK(periodic.ticks[2] == at(999));
+    now = at(999.25);
+    m.finish();  // always ticks
+    REQUIRE(periodic.ticks.size() == 4);
+    CHECK(periodic.ticks[3] == at(999.25));
+    CHECK(periodic.samples == 3);
+    CHECK(periodic.closes == 0);  // closing is the owner's call
+    m.close();
+    CHECK(periodic.closes == 1);
+}
+
+TEST_CASE("per-definition counts as a span; stats add up across streams", "[monitor][stats]") {
+    auto definitions = parse_definitions(loss_and_acc);
+    recording_sink sink;
+    auto first = make_monitor(definitions, default_test_engine{}, sink);
+    auto second = make_monitor(definitions, default_test_engine{}, sink);
+    first.feed("loss=1 acc=x\nLoss: 2\n");
+    first.finish();
+    second.feed("loss=y\nloss=3 acc=4\n");
+    second.finish();
+
+    const auto per = first.per_definition();
+    REQUIRE(per.size() == 3);
+    CHECK(per[0].samples == 1);
+    CHECK(per[1].rejected == 1);
+    CHECK(per[2].samples == 1);
+    CHECK(&per[1] == &first.stats(1));
+
+    monitor_stats total = first.stats();
+    total += second.stats();
+    CHECK(total.bytes == first.stats().bytes + second.stats().bytes);
+    CHECK(total.lines == 4);
+    CHECK(total.samples == 4);
+    CHECK(total.rejected == 2);
+
+    std::vector<definition_stats> sums(3);
+    for (const auto* m : {&first, &second}) {
+        for (std::size_t i = 0; i < 3; ++i) sums[i] += m->per_definition()[i];
+    }
+    CHECK(sums[0].samples == 2);
+    CHECK(sums[0].rejected == 1);
+    CHECK(sums[0].rejected_example == "y");  // the first stream had no example for it
+    CHECK(sums[0].rejected_example_line == 1);
+    CHECK(sums[1].rejected_example == "x");  // the first example stays
+    CHECK(sums[1].samples == 1);
+}
+
+TEST_CASE("a fanout inside a monitor: one counted failure of the fanout, or each child's by name",
+          "[monitor][fanout]") {
+    std::vector<std::string> reported;
+    auto record = [&reported](const sink_error& e) {
+        reported.push_back(std::string(e.name) + ": " + std::string(e.message));
+    };
+    monitor_options options;
+    options.on_sink_error = record;
+    SECTION("without a handler, the fanout rethrows to the monitor") {
+        fanout_sink fanout;
+        fanout.add(any_sink("disk", throwing_sink{})).add(recording_sink{});
+        auto m = make_monitor(parse_definitions(loss_and_acc), default_test_engine{}, options, fanout);
+        m.feed("loss=1\n");
+        CHECK(fanout[1].target<recording_sink>()->samples.size() == 1);
+        CHECK(m.sink_errors(0) == 1);
+        CHECK(reported == std::vector<std::string>{"sink 0: [logmetrics.io_error] fanout: disk failed: disk full"});
+    }
+    SECTION("with a handler, the fanout reports its children and the monitor sees no failure") {
+        fanout_sink fanout;
+        fanout.set_error_handler(record);
+        fanout.add(any_sink("disk", throwing_sink{})).add(recording_sink{});
+        auto m = make_monitor(parse_definitions(loss_and_acc), default_test_engine{}, options, fanout);
+        m.feed("loss=1\n");
+        CHECK(fanout[1].target<recording_sink>()->samples.size() == 1);
+        CHECK(m.sink_errors(0) == 0);
+        CHECK(fanout.child_errors(0) == 1);
+        CHECK(reported == std::vector<std::string>{"disk: disk full"});
+    }
 }

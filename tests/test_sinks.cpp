@@ -105,7 +105,7 @@ std::vector<std::string> split_lines(const std::string& text) {
     return lines;
 }
 
-// Sinks for the concept and fanout tests.
+// Sinks for the concept tests.
 struct no_flush_sink {
     void write(const sample&) {}
 };
@@ -119,19 +119,6 @@ struct counting_sink {
     void write(const sample&) { ++*writes; }
     void flush() { ++*flushes; }
 };
-struct throwing_sink {
-    int* calls;
-    std::string what;
-    void write(const sample&) {
-        ++*calls;
-        throw std::runtime_error(what);
-    }
-    void flush() {
-        ++*calls;
-        throw 42;  // not a std::exception
-    }
-};
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -650,50 +637,8 @@ TEST_CASE("make_callback_sink stores the callable itself", "[sink][callback]") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// fanout_sink and null_sink
+// fanout_sink (its error policy: test_delivery.cpp) and null_sink
 // ---------------------------------------------------------------------------------------------
-
-TEST_CASE("fanout_sink calls every child and rethrows the first failure", "[sink][fanout]") {
-    int writes_a = 0, flushes_a = 0, writes_b = 0, flushes_b = 0, thrown = 0, thrown_too = 0;
-    logmetrics::fanout_sink fanout;
-    fanout.add(counting_sink{&writes_a, &flushes_a})
-        .add(throwing_sink{&thrown, "disk full"})
-        .add(counting_sink{&writes_b, &flushes_b})
-        .add(logmetrics::null_sink{});
-    CHECK(fanout.size() == 4);
-
-    try {
-        fanout.write(make_sample("loss", 1));
-        FAIL("no exception");
-    } catch (const logmetrics::error& e) {
-        CHECK(e.code() == logmetrics::errc::io_error);
-        CHECK(e.message() == "fanout child 1: disk full");
-    }
-    CHECK(writes_a == 1);
-    CHECK(thrown == 1);
-    CHECK(writes_b == 1);  // the children after the throwing one were still called
-    CHECK(fanout[3].target<logmetrics::null_sink>()->count() == 1);
-
-    // A batch goes to every child too.
-    const sample batch[] = {make_sample("a", 1), make_sample("b", 2)};
-    REQUIRE_THROWS_AS(fanout.write(std::span<const sample>(batch)), logmetrics::error);
-    CHECK(writes_a == 3);
-    CHECK(writes_b == 3);
-    CHECK(fanout[3].target<logmetrics::null_sink>()->count() == 3);
-
-    // Flush: a non-std exception, and a second failing child.
-    fanout.add(throwing_sink{&thrown_too, "second"});
-    try {
-        fanout.flush();
-        FAIL("no exception");
-    } catch (const logmetrics::error& e) {
-        CHECK(e.message() == "fanout child 1: unknown exception (1 more children failed)");
-    }
-    CHECK(flushes_a == 1);
-    CHECK(flushes_b == 1);
-    CHECK(thrown_too == 1);
-    CHECK(fanout[3].target<logmetrics::null_sink>()->flushes() == 1);
-}
 
 TEST_CASE("fanout_sink without failures and nested", "[sink][fanout]") {
     std::ostringstream csv_out, jsonl_out;

@@ -13,27 +13,26 @@
 // One monitor serves one stream and is not thread-safe; many monitors (one per thread or stream)
 // can share one compiled matcher through `compile()`. feed() never throws and, once warmed up,
 // never allocates: an unparsable value is counted and kept as an example, a throwing sink is
-// caught, counted and reported to the error handler, and the other sinks go on.
+// caught, counted and reported to the error handler by the sink's name, and the other sinks go on
+// (detail/sink_set.hpp). Sinks with `tick(now)` are ticked at least once a second while fed.
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "config.hpp"
 #include "definition.hpp"
+#include "detail/sink_set.hpp"
 #include "error.hpp"
 #include "framer.hpp"
 #include "matcher.hpp"
@@ -42,12 +41,6 @@
 #include "sink.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
-
-/// A sink failed: which one (its position among the monitor's sinks) and what it said.
-struct sink_error {
-    std::size_t sink;
-    std::string_view message;
-};
 
 struct monitor_options {
     framing_options framing{};
@@ -61,9 +54,9 @@ struct monitor_options {
     std::string step_metric{};
     /// Samples are handed to sinks in batches of at most this many, and at the end of each feed().
     std::size_t batch_size = 256;
-    /// Called for each exception a sink throws; by default the first error of each sink is
-    /// printed to stderr. All are counted either way.
-    std::function<void(const sink_error&)> on_sink_error{};
+    /// Called for each exception a sink throws, with the sink's position and name; by default the
+    /// first error of each sink is printed to stderr. All are counted either way.
+    sink_error_handler on_sink_error{};
 };
 
 /// Counts for one definition.
@@ -73,6 +66,18 @@ struct definition_stats {
     std::uint64_t match_errors = 0;  ///< lines the regex engine gave up on (backtracking limits)
     std::string rejected_example;    ///< the first rejected capture's text (cut to 120 bytes)
     std::uint64_t rejected_example_line = 0;
+
+    /// Adds another stream's counts for the same definition; the first example stays.
+    definition_stats& operator+=(const definition_stats& other) {
+        samples += other.samples;
+        rejected += other.rejected;
+        match_errors += other.match_errors;
+        if (rejected_example.empty() && !other.rejected_example.empty()) {
+            rejected_example = other.rejected_example;
+            rejected_example_line = other.rejected_example_line;
+        }
+        return *this;
+    }
 };
 
 /// Counts for the whole stream; they reconcile: samples + rejected = captures.
@@ -83,7 +88,21 @@ struct monitor_stats {
     std::uint64_t samples = 0;
     std::uint64_t rejected = 0;
     std::uint64_t match_errors = 0;
-    std::uint64_t sink_errors = 0;
+    std::uint64_t sink_errors = 0;  ///< exceptions sinks threw (each counted once)
+    std::uint64_t sink_drops = 0;   ///< samples sinks reported as dropped (e.g. an async queue full)
+
+    /// Adds another stream's counts (e.g. the totals of many files).
+    monitor_stats& operator+=(const monitor_stats& other) noexcept {
+        bytes += other.bytes;
+        lines += other.lines;
+        cut_lines += other.cut_lines;
+        samples += other.samples;
+        rejected += other.rejected;
+        match_errors += other.match_errors;
+        sink_errors += other.sink_errors;
+        sink_drops += other.sink_drops;
+        return *this;
+    }
 };
 
 template <regex_matcher Matcher, metric_sink... Sinks>
@@ -92,13 +111,12 @@ public:
     monitor(std::shared_ptr<const Matcher> matcher, monitor_options options, Sinks... sinks)
         : matcher_(std::move(matcher)),
           options_(std::move(options)),
-          sinks_(std::forward<Sinks>(sinks)...),
+          sinks_(options_.on_sink_error, detail::unhandled_policy::print_first, std::forward<Sinks>(sinks)...),
           framer_(options_.framing),
           scratch_(matcher_->make_scratch()),
           captures_(matcher_->definitions().size()),
           definition_stats_(matcher_->definitions().size()),
-          metric_counts_(matcher_->definitions().metric_names().size(), 0),
-          sink_error_counts_(sizeof...(Sinks), 0) {
+          metric_counts_(matcher_->definitions().metric_names().size(), 0) {
         if (options_.batch_size == 0) LOGMETRICS_THROW(error(errc::invalid_argument, "batch_size must be positive"));
         batch_.reserve(options_.batch_size + matcher_->definitions().size());
         for (auto& s : definition_stats_) s.rejected_example.reserve(example_limit);
@@ -128,6 +146,7 @@ public:
         match_run();
         chunk_ = {};
         deliver();
+        tick_if_due();
     }
 
     /// Feeds one whole line (a line end is added).
@@ -137,19 +156,29 @@ public:
         framer_.feed("\n", handler);
         match_run();
         deliver();
+        tick_if_due();
     }
 
-    /// End of the stream: frames the last unterminated line, delivers, flushes every sink.
+    /// End of the stream: frames the last unterminated line, delivers, ticks the sinks that have
+    /// `tick`, flushes every sink.
     void finish() noexcept {
         framer_.finish([this](std::string_view text, bool continued) { take_line(text, continued); });
         match_run();
+        deliver();
+        if constexpr (sink_set_type::any_ticking()) tick(read_clock());
         flush();
+    }
+
+    /// finish(), then closes every sink that has `close()`: for a monitor that owns its sinks.
+    void close() noexcept {
+        finish();
+        sinks_.close();
     }
 
     /// Delivers what is batched and flushes every sink.
     void flush() noexcept {
         deliver();
-        for_each_sink([](auto& sink) { sink.flush(); });
+        sinks_.flush();
     }
 
     /// From now on, every sample's step is `step` (for hosts that know their training step).
@@ -159,7 +188,18 @@ public:
     const definition_set& definitions() const noexcept { return matcher_->definitions(); }
     const monitor_options& options() const noexcept { return options_; }
     const definition_stats& stats(std::size_t definition) const noexcept { return definition_stats_[definition]; }
-    std::uint64_t sink_errors(std::size_t sink) const noexcept { return sink_error_counts_[sink]; }
+    /// Every definition's counts, in definition order.
+    std::span<const definition_stats> per_definition() const noexcept { return definition_stats_; }
+
+    /// How many sinks the monitor delivers to.
+    static constexpr std::size_t sink_count() noexcept { return sizeof...(Sinks); }
+    /// Sink `i`'s name: its `name()` when it has a non-empty one, else "sink <i>".
+    std::string_view sink_name(std::size_t i) const noexcept { return sinks_.name(i); }
+    /// Exceptions sink `i` threw so far.
+    std::uint64_t sink_errors(std::size_t i) const noexcept { return sinks_.errors(i); }
+    /// The samples sink `i` reports as dropped, by reason (empty when it counts none); valid until
+    /// the next call.
+    std::span<const drop_count> sink_drops(std::size_t i) const { return sinks_.drops(i); }
 
     monitor_stats stats() const noexcept {
         monitor_stats total;
@@ -171,18 +211,24 @@ public:
             total.rejected += s.rejected;
             total.match_errors += s.match_errors;
         }
-        for (auto count : sink_error_counts_) total.sink_errors += count;
+        total.sink_errors = sinks_.errors();
+        try {
+            total.sink_drops = sinks_.drops();
+        } catch (...) {  // a sink's drops() failed to allocate: leave the count at 0
+        }
         return total;
     }
 
     /// The sink at position I, as given.
     template <std::size_t I>
     auto& sink() noexcept {
-        return std::get<I>(sinks_);
+        return sinks_.list().template get<I>();
     }
 
 private:
+    using sink_set_type = detail::sink_set<detail::sink_tuple<Sinks...>>;
     static constexpr std::size_t example_limit = 120;
+    static constexpr std::chrono::seconds tick_interval{1};
 
     static constexpr bool matches_blocks = block_regex_matcher<Matcher>;
     // A run is matched when it reaches either bound, so its memory is fixed and it stays in cache.
@@ -333,76 +379,43 @@ private:
         }
     }
 
-    /// Hands the batched samples to every sink, at most `batch_size` per call. A sink that takes
-    /// one sample at a time gets each in its own guarded call, so a failed write costs that sample
-    /// only, never the rest of the batch.
+    /// Hands the batched samples to every sink, at most `batch_size` per call (detail/sink_set.hpp:
+    /// a sink that takes one sample at a time gets each in its own guarded call).
     void deliver() noexcept {
-        if (batch_.empty()) return;
         const std::span<const sample> all(batch_.data(), batch_.size());
         for (std::size_t at = 0; at < all.size(); at += options_.batch_size) {
-            const auto batch = all.subspan(at, std::min(options_.batch_size, all.size() - at));
-            [&]<std::size_t... I>(std::index_sequence<I...>) { (write_to(std::get<I>(sinks_), I, batch), ...); }
-            (std::index_sequence_for<Sinks...>{});
+            sinks_.write(all.subspan(at, std::min(options_.batch_size, all.size() - at)));
         }
         batch_.clear();
     }
 
-    template <class Sink>
-    void write_to(Sink& sink, std::size_t index, std::span<const sample> batch) noexcept {
-        if constexpr (batch_metric_sink<std::remove_reference_t<Sink>>) {
-            auto write = [batch](auto& s) { s.write(batch); };
-            guarded(sink, write, index);
-        } else {
-            for (const sample& one : batch) {
-                auto write = [&one](auto& s) { s.write(one); };
-                guarded(sink, write, index);
-            }
+    /// Ticks the sinks that have `tick` when a second or more has passed on the monitor's clock
+    /// (or it went back).
+    void tick_if_due() noexcept {
+        if constexpr (sink_set_type::any_ticking()) {
+            const timestamp now = read_clock();
+            if (!last_tick_ || now < *last_tick_ || now - *last_tick_ >= tick_interval) tick(now);
         }
     }
 
-    template <class Action>
-    void for_each_sink(Action&& action) noexcept {
-        [&]<std::size_t... I>(std::index_sequence<I...>) { (guarded(std::get<I>(sinks_), action, I), ...); }
-        (std::index_sequence_for<Sinks...>{});
-    }
-
-    template <class Sink, class Action>
-    void guarded(Sink& sink, Action& action, std::size_t index) noexcept {
-        try {
-            action(sink);
-        } catch (const std::exception& e) {
-            report(index, e.what());
-        } catch (...) {
-            report(index, "unknown exception");
-        }
-    }
-
-    void report(std::size_t index, std::string_view message) noexcept {
-        const bool first = sink_error_counts_[index]++ == 0;
-        try {
-            if (options_.on_sink_error) {
-                options_.on_sink_error(sink_error{index, message});
-            } else if (first) {
-                std::fprintf(stderr, "logmetrics: sink %zu failed: %.*s (further errors are only counted)\n", index,
-                             static_cast<int>(message.size()), message.data());
-            }
-        } catch (...) {  // an error handler that throws must not take the stream down either
-        }
+    void tick(timestamp now) noexcept {
+        last_tick_ = now;
+        sinks_.tick(now);
     }
 
     std::shared_ptr<const Matcher> matcher_;
     monitor_options options_;
-    std::tuple<Sinks...> sinks_;
+    sink_set_type sinks_;
     line_framer framer_;
     typename Matcher::scratch_type scratch_;
     capture_list captures_;
     std::vector<sample> batch_;
     std::vector<definition_stats> definition_stats_;
     std::vector<std::uint64_t> metric_counts_;
-    std::vector<std::uint64_t> sink_error_counts_;
     std::optional<std::size_t> step_metric_;
     std::optional<std::uint64_t> host_step_;
     std::uint64_t current_step_ = 0;
+    std::optional<timestamp> last_tick_;
     std::uint64_t line_number_ = 0;
     bool in_cut_line_ = false;
 

@@ -1,15 +1,28 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // The time-series sink concept: anything with `write(const sample&)` and `flush()`. A sink may
-// also take a whole batch (`write(std::span<const sample>)`), which the monitor then prefers.
-// Sinks are single-threaded; wrap one to share it. A sink may throw from write or flush: the
-// monitor catches it, counts it and reports it, and the other sinks go on.
+// also have, each detected by a concept and used when present:
+//  - `write(std::span<const sample>)`: takes a whole batch; the monitor then prefers it;
+//  - `std::string_view name() const`: how errors and drops name it (else "sink <index>");
+//  - `void tick(timestamp now)`: called at least once a second while the monitor is fed, for
+//    periodic work (a push, a stall rule);
+//  - `void close()`: the end of its output; the owner's call (the monitor never makes it);
+//  - `drops() const`: samples it lost, by reason, as `drop_count`s (a `std::span<const
+//    drop_count>`, or a small array by value).
+// Sinks are single-threaded: wrap one in `synchronized_sink` to share it, or in `async_sink` to
+// write on a thread of its own. A sink may throw from any member: the monitor catches it, counts
+// it and reports it by the sink's name, and the other sinks go on (detail/sink_set.hpp).
 //
 // `any_sink` owns any sink behind one type, for lists of sinks chosen at run time.
 
 #include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -29,6 +42,51 @@ concept batch_metric_sink = metric_sink<S> && requires(S& sink, std::span<const 
     sink.write(batch);
 };
 
+/// A sink that has a name for messages and summaries (e.g. "csv:out.csv").
+template <class S>
+concept named_sink = requires(const S& sink) {
+    { sink.name() } -> std::convertible_to<std::string_view>;
+};
+
+/// A sink with periodic work; `now` comes from the monitor's clock.
+template <class S>
+concept ticking_sink = requires(S& sink, timestamp now) {
+    sink.tick(now);
+};
+
+/// A sink whose output has an end (a file footer, a final push, a socket to close).
+template <class S>
+concept closable_sink = requires(S& sink) {
+    sink.close();
+};
+
+/// Samples a sink lost, for one reason ("queue full", "non-finite value"...). `reason` is a
+/// string with static storage or owned by the sink.
+struct drop_count {
+    std::string_view reason;
+    std::uint64_t count = 0;
+};
+
+/// A sink that counts the samples it lost, by reason.
+template <class S>
+concept drop_counting_sink = requires(const S& sink) {
+    sink.drops();
+    requires std::convertible_to < std::remove_cvref_t<decltype(sink.drops())>
+    &, std::span < const drop_count >> ;
+};
+
+/// A sink failed: its position among its owner's sinks, its name, and what it said. The views are
+/// valid during the handler's call only.
+struct sink_error {
+    std::size_t sink = 0;
+    std::string_view name;
+    std::string_view message;
+};
+
+/// Receives each failure of a sink (the monitor's, fanout_sink's and async_sink's handler). It
+/// should not throw; if it does, the exception is swallowed.
+using sink_error_handler = std::function<void(const sink_error&)>;
+
 /// Hands a batch to a sink: in one call when it takes batches, else sample by sample.
 template <metric_sink S>
 void write_batch(S& sink, std::span<const sample> batch) {
@@ -39,8 +97,52 @@ void write_batch(S& sink, std::span<const sample> batch) {
     }
 }
 
-/// An owning, type-erased sink. Made once while configuring; writing through it costs one
-/// virtual call per batch.
+namespace detail {
+
+/// The sink's own name, or an empty view when it has none.
+template <class S>
+std::string_view name_of(const S& sink) noexcept {
+    if constexpr (named_sink<S>) {
+        return std::string_view(sink.name());
+    } else {
+        (void)sink;
+        return {};
+    }
+}
+
+/// Keeps what a sink's drops() returned, so that a span of it outlives the call (drops() may
+/// return a small array by value). Empty for sinks that do not count drops.
+template <class S>
+class drops_snapshot {
+public:
+    std::span<const drop_count> take(const S& sink) {
+        if constexpr (drop_counting_sink<S>) {
+            value_ = sink.drops();
+            return value_;
+        } else {
+            (void)sink;
+            return {};
+        }
+    }
+
+private:
+    struct none {};
+    template <class T>
+    struct result {
+        using type = none;
+    };
+    template <drop_counting_sink T>
+    struct result<T> {
+        using type = std::remove_cvref_t<decltype(std::declval<const T&>().drops())>;
+    };
+    [[no_unique_address]] typename result<S>::type value_{};
+};
+
+}  // namespace detail
+
+/// An owning, type-erased sink, optionally named. Made once while configuring; writing through it
+/// costs one virtual call per batch (per sample for a sink that takes samples one at a time).
+/// It forwards `tick`, `close` and `drops` to the sink inside when it has them.
 class any_sink {
 public:
     template <metric_sink S>
@@ -48,9 +150,27 @@ public:
         any_sink(S&& sink)  // NOLINT: implicit on purpose, like std::function
         : model_(std::make_unique<model<std::remove_cvref_t<S>>>(std::forward<S>(sink))) {}
 
-    void write(const sample& one) { model_->write(std::span<const sample>(&one, 1)); }
+    /// A sink with a name for errors and summaries (e.g. "csv:out.csv"), instead of its own.
+    template <metric_sink S>
+    any_sink(std::string name, S&& sink)
+        : model_(std::make_unique<model<std::remove_cvref_t<S>>>(std::forward<S>(sink))), name_(std::move(name)) {}
+
+    void write(const sample& one) { model_->write(one); }
     void write(std::span<const sample> batch) { model_->write(batch); }
     void flush() { model_->flush(); }
+    void tick(timestamp now) { model_->tick(now); }
+    void close() { model_->close(); }
+
+    /// The name given, else the sink's own, else empty.
+    std::string_view name() const noexcept { return name_.empty() ? model_->name() : std::string_view(name_); }
+
+    /// The sink's drops (empty when it does not count any). Valid until the next call.
+    std::span<const drop_count> drops() const { return model_->drops(); }
+
+    /// Whether the sink inside takes batches; if not, a batch written here is written sample by
+    /// sample, and the first sample that throws ends it (detail/sink_set.hpp writes such a sink
+    /// one guarded sample at a time instead).
+    bool takes_batches() const noexcept { return model_->takes_batches(); }
 
     /// The sink inside, when it is an `S`; null otherwise.
     template <class S>
@@ -62,21 +182,41 @@ public:
 private:
     struct concept_base {
         virtual ~concept_base() = default;
+        virtual void write(const sample& one) = 0;
         virtual void write(std::span<const sample> batch) = 0;
         virtual void flush() = 0;
+        virtual void tick(timestamp now) = 0;
+        virtual void close() = 0;
+        virtual std::string_view name() const noexcept = 0;
+        virtual std::span<const drop_count> drops() const = 0;
+        virtual bool takes_batches() const noexcept = 0;
     };
     template <class S>
     struct model final : concept_base {
         template <class A>
         explicit model(A&& a) : sink(std::forward<A>(a)) {}
+        void write(const sample& one) override { sink.write(one); }
         void write(std::span<const sample> batch) override { write_batch(sink, batch); }
         void flush() override { sink.flush(); }
+        void tick(timestamp now) override {
+            if constexpr (ticking_sink<S>) sink.tick(now);
+        }
+        void close() override {
+            if constexpr (closable_sink<S>) sink.close();
+        }
+        std::string_view name() const noexcept override { return detail::name_of(sink); }
+        std::span<const drop_count> drops() const override { return snapshot.take(sink); }
+        bool takes_batches() const noexcept override { return batch_metric_sink<S>; }
         S sink;
+        mutable detail::drops_snapshot<S> snapshot;
     };
 
     std::unique_ptr<concept_base> model_;
+    std::string name_;
 };
 
 static_assert(batch_metric_sink<any_sink>);
+static_assert(named_sink<any_sink> && ticking_sink<any_sink> && closable_sink<any_sink>);
+static_assert(drop_counting_sink<any_sink>);
 
 LOGMETRICS_END_NAMESPACE

@@ -5,6 +5,8 @@
 // Hyperscan's own. Counting is switched on only around the code under test.
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <cstddef>
 #include <cstdlib>
 #include <string>
@@ -66,11 +68,13 @@ namespace {
 struct counting_sink {
     std::size_t samples = 0;
     double sum = 0;
+    std::size_t ticks = 0;
     void write(const logmetrics::sample& s) {
         ++samples;
         sum += s.value;
     }
     void flush() {}
+    void tick(logmetrics::timestamp) { ++ticks; }  // so the tick path is measured too
 };
 
 /// A log with matching, rejected, non-matching, escaped, cut, CR-glued and backspaced lines.
@@ -100,10 +104,13 @@ void check_no_allocation(logmetrics::framing_mode mode) {
     logmetrics::monitor_options options;
     options.framing = {mode, 256};  // small, so that some lines are cut
     options.stream = "a stream label longer than any small-string buffer";
+    auto clock_now = std::make_shared<logmetrics::timestamp>();
+    options.clock = [clock_now] { return *clock_now += std::chrono::milliseconds(300); };
     auto m = logmetrics::make_monitor(definitions, Engine{}, options, sink);
     const std::string log = training_log(400);
     m.feed(log);  // warm up: buffers reach their working size
 
+    const std::size_t ticks_before = sink.ticks;
     allocations = 0;
     counting = true;
     for (std::size_t at = 0; at < log.size(); at += 1000) m.feed(std::string_view(log).substr(at, 1000));
@@ -112,6 +119,7 @@ void check_no_allocation(logmetrics::framing_mode mode) {
 
     CHECK(allocations.load() == 0);
     CHECK(sink.samples > 1000);  // the path under test did real work
+    CHECK(sink.ticks - ticks_before > 10);
     CHECK(m.stats().rejected > 0);
     CHECK(m.stats().cut_lines > 0);
 }
