@@ -5,7 +5,8 @@
 # project's data (examples/data/, tests/data/) and small hand-written cases. Replaces the corpus;
 # the files are committed, so this only needs running when the seeds should change.
 #
-# Input layouts (see each fuzz_*.cpp): definitions: the bytes are the JSON; framer: [mode]
+# Input layouts (see each fuzz_*.cpp): definitions: the bytes are the JSON; number: the bytes are
+# the captured text; framer: [mode]
 # [max_line_length choice] [chunk count] [chunk sizes...] [payload]; pipeline: [mode] [max choice]
 # [batch choice] [chunk count] [chunk sizes...] [log]; regex: regexes one per line, NUL, subject
 # lines. Modes: 0 raw, 1 sagemaker, 2 terminal.
@@ -21,7 +22,7 @@ real_definitions="$root/tests/data/real_metric_definitions.json"
 default_max=224
 
 rm -rf "$corpus"
-mkdir -p "$corpus/definitions" "$corpus/framer" "$corpus/pipeline" "$corpus/regex"
+mkdir -p "$corpus/definitions" "$corpus/framer" "$corpus/number" "$corpus/pipeline" "$corpus/regex"
 
 byte() { printf "\\x$(printf %02x "$1")"; }
 
@@ -79,6 +80,28 @@ printf 'a\377\bb\303\b\bZ\300\257\b\355\240\200\bq\nabc\b\b\b\342\202Z\nabc\b\b\
     framer_seed terminal-backspace-ill-formed 2 "$default_max" 1
 printf '0123456789\b\b\b\bab\nabcd\b\b\342\202\254\n\b\b\b' | framer_seed terminal-backspace-cut 2 0 7
 printf '\t\t\t\t\t\t\t\t\t\t' | framer_seed sagemaker-all-escapes 1 5 3
+
+# ---------------------------------------------------------------------------------------------
+# number: the grammar's shapes and their neighbours, the edges of a double and of an int64
+# ---------------------------------------------------------------------------------------------
+number_seeds=(
+    0.25 -.5e-3 1E+5 00012 4.9e-05 5. 1000. 1.E-3 -7.e+2 +5. -0. 0. . +. -. .e5 5.e 5.e+ 5..
+    NaN -nan Inf -INFINITY infinit nan% n/a 0x10 1,000 3.14#011 1.2.3 e5 --1 +-1 "" " "
+    1e999 -1e999 1e-999 -1e-999 0e999 0.000001e310 123456789e400
+    4.9406564584124654e-324 2.4703282292062327e-324 2.4703282292062328e-324 2.2250738585072011e-308
+    1.7976931348623157e308 1.7976931348623158e308 1.7976931348623159e308
+    9007199254740992 9007199254740993 9007199254740993.0 9007199254740992.5 1e22 1e23 123456789e-22
+    9223372036854775807 -9223372036854775808 9223372036854775808 -9223372036854775809 99999999999999999999
+)
+for text in "${number_seeds[@]}"; do  # named by the text, other bytes as _
+    printf '%s' "$text" >"$corpus/number/text_$(printf '%s' "$text" | tr -c 'A-Za-z0-9.+-' '_')"
+done
+printf ' \t0.25\r\n' >"$corpus/number/whitespace"
+printf '\v5.\f' >"$corpus/number/whitespace-trailing-dot"
+printf '0.5\000' >"$corpus/number/nul"
+printf '\331\241\331\242' >"$corpus/number/arabic-digits"
+{ printf '0.'; head -c 800 /dev/zero | tr '\0' '0'; printf '1e800'; } >"$corpus/number/long-fraction"
+{ printf '1'; head -c 400 /dev/zero | tr '\0' '7'; printf '.e-400'; } >"$corpus/number/long-integer-trailing-dot"
 
 # ---------------------------------------------------------------------------------------------
 # pipeline: every fixed definition of fuzz_pipeline.cpp matching, rejecting, or not quite
