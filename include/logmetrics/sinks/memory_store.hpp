@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "../config.hpp"
 #include "../detail/text/json_escape.hpp"
 #include "../detail/text/number_text.hpp"
@@ -177,22 +179,21 @@ public:
     /// NaN and infinities, which JSON numbers cannot hold, are the strings "nan", "inf", "-inf".
     std::string final_metrics_json() const {
         std::lock_guard lock(mutex_);
-        std::string out = "[";
-        char number[detail::number_buffer_size];
-        char time[detail::time_buffer_size];
+        fmt::memory_buffer out;
+        out.push_back('[');
         for (const auto& s : series_) {
             const point& p = s.points.back();
-            if (out.size() > 1) out += ',';
-            out += "{\"MetricName\":";
+            if (out.size() > 1) out.push_back(',');
+            detail::append_text(out, "{\"MetricName\":");
             detail::append_json_string(out, s.name);
-            out += ",\"Value\":";
-            out += detail::format_json_value(number, sizeof number, p.value, p.type, p.integer);
-            out += ",\"Timestamp\":";
-            out += detail::format_epoch_seconds(time, sizeof time, p.time);
-            out += '}';
+            detail::append_text(out, ",\"Value\":");
+            detail::append_json_value(out, p.value, p.type, p.integer);
+            detail::append_text(out, ",\"Timestamp\":");
+            detail::append_epoch_seconds(out, p.time);
+            out.push_back('}');
         }
-        out += ']';
-        return out;
+        out.push_back(']');
+        return fmt::to_string(out);
     }
 
     /// Writes `final_metrics_json()` to `out`.

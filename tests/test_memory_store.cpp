@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+// Tests for memory_store: series, statistics, the FinalMetricDataList export, threads.
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/catch.hpp"
+#include "support/samples.hpp"
+
+#include <logmetrics/sinks/fanout.hpp>
+#include <logmetrics/sinks/memory_store.hpp>
+#include <logmetrics/sinks/null.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+using logmetrics::sample;
+using test_support::fixed_time;
+using test_support::inf_value;
+using test_support::make_integer_sample;
+using test_support::make_sample;
+using test_support::nan_value;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// memory_store
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("memory_store keeps series and statistics", "[sink][memory]") {
+    logmetrics::memory_store store;
+    CHECK(store.empty());
+    CHECK_FALSE(store.last("loss"));
+    CHECK_FALSE(store.mean("loss"));
+    CHECK(store.count("loss") == 0);
+    CHECK(store.series("loss").empty());
+
+    std::string name = "loss";  // the store must copy names, not keep views
+    store.write(make_sample(name, 4.0, 0, 1, "a.log"));
+    name = "xxxx";
+    store.write(make_sample("accuracy", 0.5, 0, 2, "a.log"));
+    const sample batch[] = {make_sample("loss", 2.0, 1, 3, "a.log"), make_sample("loss", 3.0, 2, 4, "b.log")};
+    store.write(std::span<const sample>(batch));
+
+    CHECK(store.names() == std::vector<std::string>{"loss", "accuracy"});
+    CHECK(store.streams() == std::vector<std::string>{"a.log", "b.log"});
+    CHECK(store.count("loss") == 3);
+    CHECK(store.total() == 4);
+    CHECK(store.last("loss") == 3.0);
+    CHECK((store.min)("loss") == 2.0);
+    CHECK((store.max)("loss") == 4.0);
+    CHECK(store.mean("loss") == 3.0);
+    CHECK(store.mean("accuracy") == 0.5);
+
+    const auto points = store.series("loss");
+    REQUIRE(points.size() == 3);
+    CHECK(points[0].value == 4.0);
+    CHECK(points[0].line == 1);
+    CHECK(points[2].step == 2);
+    CHECK(points[2].line == 4);
+    CHECK(points[0].time == fixed_time());
+    const auto streams = store.streams();
+    CHECK(streams[points[0].stream] == "a.log");
+    CHECK(streams[points[1].stream] == "a.log");
+    CHECK(streams[points[2].stream] == "b.log");
+
+    store.clear();
+    CHECK(store.empty());
+    CHECK(store.names().empty());
+    CHECK(store.streams().empty());
+    CHECK_FALSE(store.last("loss"));
+    CHECK(store.final_metrics_json() == "[]");
+}
+
+TEST_CASE("memory_store statistics skip NaN; infinities count", "[sink][memory]") {
+    logmetrics::memory_store store;
+    for (double v : {1.0, nan_value, 3.0}) store.write(make_sample("loss", v));
+    CHECK(store.count("loss") == 3);
+    CHECK(store.mean("loss") == 2.0);
+    CHECK((store.min)("loss") == 1.0);
+    CHECK((store.max)("loss") == 3.0);
+    CHECK(std::isnan(store.series("loss")[1].value));  // kept in the series
+
+    store.write(make_sample("diverged", nan_value));
+    REQUIRE(store.mean("diverged"));  // has samples, all NaN: the statistic is NaN
+    CHECK(std::isnan(*store.mean("diverged")));
+    CHECK(std::isnan(*(store.min)("diverged")));
+    CHECK(std::isnan(*(store.max)("diverged")));
+
+    store.write(make_sample("grad", 1.0));
+    store.write(make_sample("grad", inf_value));
+    CHECK(store.mean("grad") == inf_value);
+    CHECK((store.max)("grad") == inf_value);
+    store.write(make_sample("grad", -inf_value));
+    CHECK(std::isnan(*store.mean("grad")));  // inf + -inf
+    CHECK((store.min)("grad") == -inf_value);
+}
+
+TEST_CASE("memory_store exports FinalMetricDataList JSON", "[sink][memory]") {
+    logmetrics::memory_store store;
+    store.write(make_sample("train:loss", 0.5, 0, 1, {}, fixed_time(-1000ms)));
+    store.write(make_sample("train:loss", 0.25, 1, 2));
+    store.write(make_sample("odd \"name\"\n", nan_value));
+    store.write(make_sample("up", inf_value));
+    store.write(make_integer_sample("tokens", 9007199254740993));
+
+    const std::string text = store.final_metrics_json();
+    CHECK(text.substr(0, 73) == R"([{"MetricName":"train:loss","Value":0.25,"Timestamp":1795309323.456},{"Me)");
+
+    const auto list = nlohmann::json::parse(text);
+    REQUIRE(list.is_array());
+    REQUIRE(list.size() == 4);
+    for (const auto& entry : list) {
+        REQUIRE(entry.is_object());
+        CHECK(entry.size() == 3);
+        CHECK(entry["MetricName"].is_string());
+        CHECK(entry["Timestamp"].is_number_float());
+        CHECK(entry["Timestamp"].get<double>() == Approx(1795309323.456));
+    }
+    CHECK(list[0]["MetricName"] == "train:loss");
+    CHECK(list[0]["Value"].get<double>() == 0.25);
+    CHECK(list[1]["MetricName"] == "odd \"name\"\n");
+    CHECK(list[1]["Value"] == "nan");
+    CHECK(list[2]["MetricName"] == "up");
+    CHECK(list[2]["Value"] == "inf");
+    CHECK(list[3]["MetricName"] == "tokens");
+    CHECK(list[3]["Value"].is_number_integer());
+    CHECK(list[3]["Value"].get<std::int64_t>() == 9007199254740993);
+
+    std::ostringstream out;
+    store.write_final_metrics(out);
+    CHECK(out.str() == text);
+}
+
+TEST_CASE("memory_store is safe to write and read from two threads", "[sink][memory][thread][threads]") {
+    logmetrics::memory_store store;
+    constexpr int per_thread = 20000;
+    auto worker = [&store](int id) {
+        const std::string own = "own" + std::to_string(id);
+        const std::string stream = "thread-" + std::to_string(id);
+        std::vector<sample> batch;
+        for (int i = 0; i < per_thread; ++i) {
+            const auto step = static_cast<std::uint64_t>(i);
+            sample shared = make_sample("shared", 1.0 + id, step, step + 1, stream);
+            sample mine = make_sample(own, static_cast<double>(i), step, step + 1, stream);
+            if (id == 0) {
+                store.write(shared);
+                store.write(mine);
+            } else {
+                batch.push_back(shared);
+                batch.push_back(mine);
+                if (batch.size() == 64) {
+                    store.write(std::span<const sample>(batch));
+                    batch.clear();
+                }
+            }
+            if (i % 1000 == 0) {
+                (void)store.mean("shared");  // readers interleave with writers
+                (void)store.names();
+            }
+        }
+        store.write(std::span<const sample>(batch));
+    };
+    std::thread first(worker, 0);
+    std::thread second(worker, 1);
+    first.join();
+    second.join();
+
+    CHECK(store.total() == 4 * per_thread);
+    CHECK(store.count("shared") == 2 * per_thread);
+    CHECK(store.count("own0") == per_thread);
+    CHECK(store.count("own1") == per_thread);
+    CHECK(store.mean("shared") == 1.5);  // half 1.0, half 2.0
+    CHECK(store.mean("own1") == Approx((per_thread - 1) / 2.0));
+    CHECK(store.last("own0") == per_thread - 1);
+    CHECK(store.streams().size() == 2);
+
+    const auto streams = store.streams();
+    for (int id = 0; id < 2; ++id) {
+        const auto points = store.series("own" + std::to_string(id));
+        bool in_order = true, right_stream = true;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            in_order = in_order && points[i].step == i;
+            right_stream = right_stream && streams[points[i].stream] == "thread-" + std::to_string(id);
+        }
+        CHECK(in_order);
+        CHECK(right_stream);
+    }
+}
+
+TEST_CASE("memory_store moves, e.g. into a fanout", "[sink][memory][fanout]") {
+    logmetrics::memory_store store;
+    store.write(make_sample("loss", 1.0));
+    logmetrics::memory_store moved(std::move(store));
+    CHECK(moved.last("loss") == 1.0);
+
+    logmetrics::fanout_sink fanout;
+    fanout.add(std::move(moved));
+    fanout.write(make_sample("loss", 2.0));
+    auto* inside = fanout[0].target<logmetrics::memory_store>();
+    REQUIRE(inside);
+    CHECK(inside->count("loss") == 2);
+    CHECK(fanout[0].target<logmetrics::null_sink>() == nullptr);
+}
