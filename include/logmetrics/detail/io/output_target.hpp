@@ -44,7 +44,8 @@ public:
         : file_(std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc)),
           out_(file_.get()),
           name_(path.string()) {
-        if (!file_->is_open()) LOGMETRICS_THROW(error(errc::io_error, "cannot open " + name_ + " for writing"));
+        if (!file_->is_open())
+            LOGMETRICS_THROW(error(errc::io_error, fmt::format("cannot open {} for writing", name_)));
     }
 
     std::ostream& stream() const noexcept { return *out_; }
@@ -72,7 +73,7 @@ public:
 
     /// Throws `error(errc::io_error)` if the stream has failed.
     void check() const {
-        if (!*out_) LOGMETRICS_THROW(error(errc::io_error, "cannot write to " + name_));
+        if (!*out_) LOGMETRICS_THROW(error(errc::io_error, fmt::format("cannot write to {}", name_)));
     }
 
     void flush() const {
