@@ -103,6 +103,26 @@ TEST_CASE("memory_store statistics skip NaN; infinities count", "[sink][memory]"
     CHECK((store.min)("grad") == -inf_value);
 }
 
+TEST_CASE("memory_store gives each metric's running summary", "[sink][memory][stats]") {
+    logmetrics::memory_store store;
+    CHECK_FALSE(store.summary("loss"));
+    store.write(make_sample("loss", 2.0, 0, 1, {}, fixed_time()));
+    store.write(make_sample("loss", 1.0, 1, 2, {}, fixed_time(1s)));
+    store.write(make_sample("loss", nan_value, 2, 3, {}, fixed_time(2s)));
+    store.write(make_sample("other", 9.0));
+    const auto s = store.summary("loss");
+    REQUIRE(s);
+    CHECK(s->count == 3);
+    CHECK(s->nan == 1);
+    CHECK(s->min == 1.0);
+    CHECK(s->mean() == 1.5);
+    CHECK(std::isnan(s->last.value));
+    REQUIRE(s->last_finite);
+    CHECK(s->last_finite->line == 2);
+    CHECK(s->last_finite->time == fixed_time(1s));
+    CHECK(store.summary("other")->count == 1);
+}
+
 TEST_CASE("memory_store exports FinalMetricDataList JSON", "[sink][memory]") {
     logmetrics::memory_store store;
     store.write(make_sample("train:loss", 0.5, 0, 1, {}, fixed_time(-1000ms)));

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // memory_store: a thread-safe sink that keeps every sample in memory, one series per metric name,
-// with running statistics (last, min, max, mean, count) and the FinalMetricDataList export that
-// SageMaker's DescribeTrainingJob returns (each metric's last value).
+// each with its running summary (stats.hpp: last, min, max, mean, counts), and the
+// FinalMetricDataList export that SageMaker's DescribeTrainingJob returns.
+//
+// Unlike the other sinks, it locks itself: it is a query object, read by other threads (a
+// dashboard, a health check, the code that started the job) while monitors write to it, so the
+// lock has to cover the reads too, which a synchronized_sink wrapper around write() cannot.
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -27,20 +29,23 @@
 #include "../detail/text/time_text.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"
+#include "../stats.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 
 /// Keeps every sample, grouped by metric name, for querying while or after a job runs.
 ///
-/// Statistics skip NaN, as pandas does by default (`skipna=True`) and numpy's `nanmin`,
-/// `nanmax`, `nanmean` do: a diverged step does not hide the rest of the series, and `last()`
-/// still shows it. Infinities count (a mean over `inf` is `inf`). `min`, `max` and `mean` have a
-/// value exactly when the metric has samples; when all of them are NaN, that value is NaN.
+/// Statistics are `series_summary`'s (stats.hpp): they skip NaN, as pandas does by default
+/// (`skipna=True`) and numpy's `nanmin`, `nanmax`, `nanmean` do: a diverged step does not hide
+/// the rest of the series, and `last()` still shows it. Infinities count (a mean over `inf` is
+/// `inf`). `min`, `max` and `mean` have a value exactly when the metric has samples; when all of
+/// them are NaN, that value is NaN.
 ///
 /// Stream labels are copied once into a table shared by all series; each point keeps a small
 /// index into it (`point::stream`, an index into `streams()`).
 ///
-/// @note Thread safe: any number of threads (monitors) may write and query at once.
+/// @note Thread safe: any number of threads (monitors) may write and query at once; every call
+/// takes one mutex.
 class memory_store {
 public:
     /// One stored sample.
@@ -94,7 +99,7 @@ public:
         std::lock_guard lock(mutex_);
         const series_data* found = find(name);
         if (!found) return std::nullopt;
-        return found->points.back().value;
+        return found->summary.last.value;
     }
 
     /// The latest point of `name`; empty when it has no samples.
@@ -107,17 +112,26 @@ public:
 
     /// The smallest value of `name`, NaN skipped (see the class notes).
     std::optional<double>(min)(std::string_view name) const {
-        return statistic(name, [](const series_data& s) { return s.min; });
+        return statistic(name, [](const series_summary& s) { return s.min; });
     }
 
     /// The largest value of `name`, NaN skipped (see the class notes).
     std::optional<double>(max)(std::string_view name) const {
-        return statistic(name, [](const series_data& s) { return s.max; });
+        return statistic(name, [](const series_summary& s) { return s.max; });
     }
 
     /// The arithmetic mean of the values of `name`, NaN skipped (see the class notes).
     std::optional<double> mean(std::string_view name) const {
-        return statistic(name, [](const series_data& s) { return s.sum / static_cast<double>(s.numbers); });
+        return statistic(name, [](const series_summary& s) { return s.mean(); });
+    }
+
+    /// The running summary of `name` (last, last finite, min, max, mean, counts); empty when it
+    /// has no samples.
+    std::optional<series_summary> summary(std::string_view name) const {
+        std::lock_guard lock(mutex_);
+        const series_data* found = find(name);
+        if (!found) return std::nullopt;
+        return found->summary;
     }
 
     /// How many samples `name` has, NaN included.
@@ -206,10 +220,7 @@ private:
     struct series_data {
         std::string name;
         std::vector<point> points;
-        double sum = 0;           // of the non-NaN values
-        std::size_t numbers = 0;  // how many values are not NaN
-        double min = std::numeric_limits<double>::quiet_NaN();
-        double max = std::numeric_limits<double>::quiet_NaN();
+        series_summary summary;
     };
 
     // Lets unordered_map find a std::string key from a string_view without building a string.
@@ -244,8 +255,7 @@ private:
         std::lock_guard lock(mutex_);
         const series_data* found = find(name);
         if (!found) return std::nullopt;
-        if (found->numbers == 0) return std::numeric_limits<double>::quiet_NaN();
-        return get(*found);
+        return get(found->summary);
     }
 
     std::uint32_t stream_of(std::string_view label) {
@@ -288,13 +298,8 @@ private:
         p.stream = stream_of(s.stream);
         p.type = s.type;
         target.points.push_back(p);
+        target.summary.observe(s);
         ++total_;
-        if (!std::isnan(s.value)) {
-            target.sum += s.value;
-            if (target.numbers == 0 || s.value < target.min) target.min = s.value;
-            if (target.numbers == 0 || s.value > target.max) target.max = s.value;
-            ++target.numbers;
-        }
     }
 
     mutable std::mutex mutex_;
