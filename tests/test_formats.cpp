@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,8 @@
 
 #include <logmetrics/formats/csv.hpp>
 #include <logmetrics/formats/jsonl.hpp>
+#include <logmetrics/formats/sagemaker.hpp>
+#include <logmetrics/stats.hpp>
 
 namespace {
 
@@ -104,4 +107,40 @@ TEST_CASE("a format appends: the buffer's earlier bytes stay, and its capacity i
     out.clear();
     for (int i = 0; i < 1000; ++i) format.append(out, s);
     CHECK(out.capacity() == capacity);  // what lets the sinks write without allocating
+}
+
+TEST_CASE("FinalMetricDataList: last finite values, the all-non-finite metrics left out", "[format][final]") {
+    logmetrics::series_summary loss, diverged, up, tokens, empty;
+    loss.observe(make_sample("loss", 0.5, 0, 1, {}, fixed_time(-1000ms)));
+    loss.observe(make_sample("loss", 0.25, 1, 2));
+    loss.observe(make_sample("loss", nan_value, 2, 3, {}, fixed_time(5000ms)));  // NaN after finite
+    diverged.observe(make_sample("diverged", nan_value));
+    diverged.observe(make_sample("diverged", inf_value));
+    up.observe(make_sample("up", 1e15, 0, 4, {}, fixed_time(-500ms)));
+    up.observe(make_sample("up", inf_value, 1, 5));  // infinity last
+    tokens.observe(make_integer_sample("tokens", -9007199254740993));
+
+    logmetrics::final_metric_list list;
+    list.add("loss", loss);
+    list.add("diverged", diverged);
+    list.add("up", up);
+    list.add("tokens", tokens);
+    list.add("never seen", empty);  // no values: neither an entry nor left out
+    CHECK(list.left_out == std::vector<std::string>{"diverged"});
+    REQUIRE(list.metrics.size() == 3);
+    CHECK(list.metrics[0].name == "loss");
+    CHECK(list.metrics[0].value.step == 1);
+
+    const std::string text = logmetrics::final_metric_data_list_json(list.metrics);
+    CHECK(text == R"([{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456},)"
+                  R"({"MetricName":"up","Value":1e+15,"Timestamp":1795309322.956},)"
+                  R"({"MetricName":"tokens","Value":-9007199254740993,"Timestamp":1795309323.456}])");
+    CHECK(nlohmann::json::parse(text).size() == 3);
+    CHECK(logmetrics::final_metric_data_list_json({}) == "[]");
+
+    // Appends, as the other formats do.
+    fmt::memory_buffer out;
+    out.push_back('>');
+    logmetrics::append_final_metric_data_list(out, std::span<const logmetrics::final_metric>(list.metrics).first(1));
+    CHECK(fmt::to_string(out) == R"(>[{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}])");
 }

@@ -123,40 +123,50 @@ TEST_CASE("memory_store gives each metric's running summary", "[sink][memory][st
     CHECK(store.summary("other")->count == 1);
 }
 
-TEST_CASE("memory_store exports FinalMetricDataList JSON", "[sink][memory]") {
+TEST_CASE("memory_store exports FinalMetricDataList JSON: each metric's last finite value", "[sink][memory][final]") {
     logmetrics::memory_store store;
     store.write(make_sample("train:loss", 0.5, 0, 1, {}, fixed_time(-1000ms)));
     store.write(make_sample("train:loss", 0.25, 1, 2));
-    store.write(make_sample("odd \"name\"\n", nan_value));
-    store.write(make_sample("up", inf_value));
+    store.write(make_sample("odd \"name\"\n", 2.0, 0, 3, {}, fixed_time(-2000ms)));
+    store.write(make_sample("odd \"name\"\n", nan_value, 1, 4));  // NaN after a finite value
+    store.write(make_sample("diverged", nan_value));              // all NaN: left out
+    store.write(make_sample("diverged", -nan_value));
+    store.write(make_sample("up", 7.5, 0, 5, {}, fixed_time(-3000ms)));
+    store.write(make_sample("up", inf_value, 1, 6));   // infinity last
+    store.write(make_sample("overflow", -inf_value));  // only infinite: left out
     store.write(make_integer_sample("tokens", 9007199254740993));
+    store.write(make_sample("tokens", nan_value));
+
+    const logmetrics::final_metric_list final = store.final_metrics();
+    CHECK(final.left_out == std::vector<std::string>{"diverged", "overflow"});
+    REQUIRE(final.metrics.size() == 4);
+    CHECK(final.metrics[1].value.line == 3);
 
     const std::string text = store.final_metrics_json();
-    CHECK(text.substr(0, 73) == R"([{"MetricName":"train:loss","Value":0.25,"Timestamp":1795309323.456},{"Me)");
+    CHECK(text == R"([{"MetricName":"train:loss","Value":0.25,"Timestamp":1795309323.456},)"
+                  R"({"MetricName":"odd \"name\"\n","Value":2,"Timestamp":1795309321.456},)"
+                  R"({"MetricName":"up","Value":7.5,"Timestamp":1795309320.456},)"
+                  R"({"MetricName":"tokens","Value":9007199254740993,"Timestamp":1795309323.456}])");
 
     const auto list = nlohmann::json::parse(text);
-    REQUIRE(list.is_array());
     REQUIRE(list.size() == 4);
     for (const auto& entry : list) {
-        REQUIRE(entry.is_object());
         CHECK(entry.size() == 3);
-        CHECK(entry["MetricName"].is_string());
+        CHECK(entry["Value"].is_number());  // never "nan" or "inf": CloudWatch would refuse them
         CHECK(entry["Timestamp"].is_number_float());
-        CHECK(entry["Timestamp"].get<double>() == Approx(1795309323.456));
     }
-    CHECK(list[0]["MetricName"] == "train:loss");
-    CHECK(list[0]["Value"].get<double>() == 0.25);
     CHECK(list[1]["MetricName"] == "odd \"name\"\n");
-    CHECK(list[1]["Value"] == "nan");
-    CHECK(list[2]["MetricName"] == "up");
-    CHECK(list[2]["Value"] == "inf");
-    CHECK(list[3]["MetricName"] == "tokens");
     CHECK(list[3]["Value"].is_number_integer());
-    CHECK(list[3]["Value"].get<std::int64_t>() == 9007199254740993);
+    CHECK(list[3]["Value"].get<std::int64_t>() == 9007199254740993);  // exact beyond 2^53
 
     std::ostringstream out;
     store.write_final_metrics(out);
     CHECK(out.str() == text);
+
+    logmetrics::memory_store only_nan;
+    only_nan.write(make_sample("loss", nan_value));
+    CHECK(only_nan.final_metrics_json() == "[]");
+    CHECK(only_nan.final_metrics().left_out == std::vector<std::string>{"loss"});
 }
 
 TEST_CASE("memory_store is safe to write and read from two threads", "[sink][memory][thread][threads]") {

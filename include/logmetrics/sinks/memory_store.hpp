@@ -2,7 +2,8 @@
 #pragma once
 // memory_store: a thread-safe sink that keeps every sample in memory, one series per metric name,
 // each with its running summary (stats.hpp: last, min, max, mean, counts), and the
-// FinalMetricDataList export that SageMaker's DescribeTrainingJob returns.
+// FinalMetricDataList export that SageMaker's DescribeTrainingJob returns (each metric's last
+// finite value, formats/sagemaker.hpp).
 //
 // Unlike the other sinks, it locks itself: it is a query object, read by other threads (a
 // dashboard, a health check, the code that started the job) while monitors write to it, so the
@@ -21,12 +22,8 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "../config.hpp"
-#include "../detail/text/json_escape.hpp"
-#include "../detail/text/number_text.hpp"
-#include "../detail/text/time_text.hpp"
+#include "../formats/sagemaker.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"
 #include "../stats.hpp"
@@ -186,29 +183,20 @@ public:
         total_ = 0;
     }
 
-    /// The last sample of each metric as SageMaker's `FinalMetricDataList`, in `names()` order:
-    /// `[{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}]` (compact, no final newline).
-    /// Timestamp is Unix epoch seconds with milliseconds, the form DescribeTrainingJob's JSON
-    /// carries (boto3 turns it into a datetime). Value is a JSON number; integer samples are exact;
-    /// NaN and infinities, which JSON numbers cannot hold, are the strings "nan", "inf", "-inf".
-    std::string final_metrics_json() const {
+    /// Each metric's final value, as SageMaker's `FinalMetricDataList` holds it: its **last finite**
+    /// sample (formats/sagemaker.hpp says why), in `names()` order; the metrics whose samples
+    /// were all NaN or infinite are in `left_out` instead, for the caller to report.
+    final_metric_list final_metrics() const {
         std::lock_guard lock(mutex_);
-        fmt::memory_buffer out;
-        out.push_back('[');
-        for (const auto& s : series_) {
-            const point& p = s.points.back();
-            if (out.size() > 1) out.push_back(',');
-            detail::append_text(out, "{\"MetricName\":");
-            detail::append_json_string(out, s.name);
-            detail::append_text(out, ",\"Value\":");
-            detail::append_json_value(out, p.value, p.type, p.integer);
-            detail::append_text(out, ",\"Timestamp\":");
-            detail::append_epoch_seconds(out, p.time);
-            out.push_back('}');
-        }
-        out.push_back(']');
-        return fmt::to_string(out);
+        final_metric_list list;
+        for (const auto& s : series_) list.add(s.name, s.summary);
+        return list;
     }
+
+    /// `final_metrics()` as FinalMetricDataList JSON (formats/sagemaker.hpp), e.g.
+    /// `[{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}]` (compact, no final
+    /// newline); `[]` when no metric has a finite value.
+    std::string final_metrics_json() const { return final_metric_data_list_json(final_metrics().metrics); }
 
     /// Writes `final_metrics_json()` to `out`.
     void write_final_metrics(std::ostream& out) const {
