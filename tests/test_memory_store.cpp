@@ -103,6 +103,37 @@ TEST_CASE("memory_store statistics skip NaN; infinities count", "[sink][memory]"
     CHECK((store.min)("grad") == -inf_value);
 }
 
+TEST_CASE("memory_store interns many names and labels, keeping their order", "[sink][memory]") {
+    logmetrics::memory_store store;
+    std::vector<std::string> names, labels;
+    for (int i = 0; i < 300; ++i) names.push_back("metric/" + std::to_string(i) + std::string(40, 'x'));
+    for (int i = 0; i < 5; ++i) labels.push_back("pod-" + std::to_string(i));
+    for (std::size_t round = 0; round < 3; ++round) {
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            store.write(
+                make_sample(names[i], static_cast<double>(round), 0, i + 1, labels[(i + round) % labels.size()]));
+        }
+    }
+    CHECK(store.names() == names);
+    CHECK(store.streams() == labels);
+    CHECK(store.total() == 900);
+    for (std::size_t i : {std::size_t{0}, std::size_t{137}, std::size_t{299}}) {
+        const auto points = store.series(names[i]);
+        REQUIRE(points.size() == 3);
+        CHECK(store.streams()[points[2].stream] == labels[(i + 2) % labels.size()]);
+        CHECK(store.last(names[i]) == 2.0);
+    }
+    CHECK_FALSE(store.last("metric/300"));
+
+    logmetrics::memory_store moved = std::move(store);
+    CHECK(moved.names() == names);
+    CHECK(store.names().empty());  // NOLINT(bugprone-use-after-move): moved-from is empty, as documented
+    CHECK(store.streams().empty());
+    store.write(make_sample("fresh", 1.0, 0, 1, "new.log"));
+    CHECK(store.names() == std::vector<std::string>{"fresh"});
+    CHECK(store.streams() == std::vector<std::string>{"new.log"});
+}
+
 TEST_CASE("memory_store gives each metric's running summary", "[sink][memory][stats]") {
     logmetrics::memory_store store;
     CHECK_FALSE(store.summary("loss"));

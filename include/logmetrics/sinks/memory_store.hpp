@@ -11,18 +11,17 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "../config.hpp"
+#include "../detail/string_table.hpp"
 #include "../formats/sagemaker.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"
@@ -38,8 +37,8 @@ LOGMETRICS_BEGIN_NAMESPACE
 /// `inf`). `min`, `max` and `mean` have a value exactly when the metric has samples; when all of
 /// them are NaN, that value is NaN.
 ///
-/// Stream labels are copied once into a table shared by all series; each point keeps a small
-/// index into it (`point::stream`, an index into `streams()`).
+/// Names and stream labels are interned (detail/string_table.hpp): each is copied once, and each
+/// point keeps a small id of its label (`point::stream`, an index into `streams()`).
 ///
 /// @note Thread safe: any number of threads (monitors) may write and query at once; every call
 /// takes one mutex.
@@ -156,30 +155,31 @@ public:
         std::lock_guard lock(mutex_);
         std::vector<std::string> out;
         out.reserve(series_.size());
-        for (const auto& s : series_) out.push_back(s.name);
+        for (std::size_t id = 0; id < series_.size(); ++id) {
+            if (!series_[id].points.empty()) out.emplace_back(name_of(id));
+        }
         return out;
     }
 
     /// The stream labels seen, in order of first sample; `point::stream` indexes this list.
     std::vector<std::string> streams() const {
         std::lock_guard lock(mutex_);
-        return streams_;
+        const auto labels = streams_.strings();
+        return std::vector<std::string>(labels.begin(), labels.end());
     }
 
     /// Whether the store holds no samples.
     bool empty() const {
         std::lock_guard lock(mutex_);
-        return series_.empty();
+        return total_ == 0;
     }
 
     /// Forgets every sample, name and stream label.
     void clear() {
         std::lock_guard lock(mutex_);
         series_.clear();
-        series_index_.clear();
-        streams_.clear();
-        stream_index_.clear();
-        last_stream_ = 0;
+        names_ = detail::string_table{};
+        streams_ = detail::string_table{};
         total_ = 0;
     }
 
@@ -189,7 +189,8 @@ public:
     final_metric_list final_metrics() const {
         std::lock_guard lock(mutex_);
         final_metric_list list;
-        for (const auto& s : series_) list.add(s.name, s.summary);
+        for (std::size_t id = 0; id < series_.size(); ++id)
+            list.add(name_of(id), series_[id].summary);  // empty: skipped
         return list;
     }
 
@@ -206,36 +207,25 @@ public:
 
 private:
     struct series_data {
-        std::string name;
         std::vector<point> points;
         series_summary summary;
     };
 
-    // Lets unordered_map find a std::string key from a string_view without building a string.
-    struct string_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-    };
-    template <class V>
-    using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
-
     void take(memory_store& other) {
-        series_ = std::move(other.series_);
-        series_index_ = std::move(other.series_index_);
+        series_ = std::exchange(other.series_, {});
+        names_ = std::move(other.names_);  // leaves other's tables empty
         streams_ = std::move(other.streams_);
-        stream_index_ = std::move(other.stream_index_);
-        last_stream_ = std::exchange(other.last_stream_, 0);
         total_ = std::exchange(other.total_, 0);
-        other.series_.clear();
-        other.series_index_.clear();
-        other.streams_.clear();
-        other.stream_index_.clear();
+    }
+
+    std::string_view name_of(std::size_t id) const noexcept {
+        return names_[static_cast<detail::string_table::id_type>(id)];
     }
 
     const series_data* find(std::string_view name) const {
-        auto it = series_index_.find(name);
-        if (it == series_index_.end()) return nullptr;
-        return &series_[it->second];
+        const auto id = names_.find(name);
+        if (!id || series_[*id].points.empty()) return nullptr;  // empty: its first append failed
+        return &series_[*id];
     }
 
     template <class F>
@@ -246,56 +236,32 @@ private:
         return get(found->summary);
     }
 
-    std::uint32_t stream_of(std::string_view label) {
-        if (last_stream_ < streams_.size() && streams_[last_stream_] == label) return last_stream_;
-        auto it = stream_index_.find(label);
-        if (it == stream_index_.end()) {
-            const auto index = static_cast<std::uint32_t>(streams_.size());
-            streams_.emplace_back(label);
-            try {
-                it = stream_index_.emplace(streams_.back(), index).first;
-            } catch (...) {
-                streams_.pop_back();
-                throw;
-            }
-        }
-        last_stream_ = it->second;
-        return last_stream_;
-    }
-
     void append(const sample& s) {
-        auto it = series_index_.find(s.name);
-        if (it == series_index_.end()) {
-            series_data fresh;
-            fresh.name.assign(s.name);
-            series_.push_back(std::move(fresh));
-            try {
-                it = series_index_.emplace(series_.back().name, series_.size() - 1).first;
-            } catch (...) {
-                series_.pop_back();
-                throw;
-            }
-        }
-        series_data& target = series_[it->second];
         point p;
         p.value = s.value;
         p.integer = s.integer;
         p.time = s.time;
         p.step = s.step;
         p.line = s.line;
-        p.stream = stream_of(s.stream);
+        p.stream = streams_.intern(s.stream);
         p.type = s.type;
+        // Names get ids 0, 1, 2... in order of first sight, and series_ follows: the id is the
+        // series' position. The room for a new series is made first, so that every id has its
+        // series; if storing the point then throws, a new series stays empty, which the queries
+        // take for absent, and the name's next sample fills it.
+        if (series_.size() == series_.capacity()) series_.reserve(series_.empty() ? 8 : 2 * series_.size());
+        const auto id = names_.intern(s.name);
+        if (id == series_.size()) series_.emplace_back();  // no throw: the capacity is there
+        series_data& target = series_[id];
         target.points.push_back(p);
         target.summary.observe(s);
         ++total_;
     }
 
     mutable std::mutex mutex_;
-    std::vector<series_data> series_;       // in order of first sample
-    string_map<std::size_t> series_index_;  // name -> position in series_
-    std::vector<std::string> streams_;      // labels, in order of first sample
-    string_map<std::uint32_t> stream_index_;
-    std::uint32_t last_stream_ = 0;  // the label looked up last, tried first
+    std::vector<series_data> series_;  // position = the name's id in names_
+    detail::string_table names_;       // metric names, in order of first sample
+    detail::string_table streams_;     // stream labels, in order of first sample
     std::size_t total_ = 0;
 };
 
