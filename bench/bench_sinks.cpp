@@ -6,6 +6,7 @@
 //
 //   csv_sink, jsonl_sink   one batch per write(span), as the monitor hands them out;
 //                          also one write(sample) at a time, as a user calling the sink by hand
+//   number/*               doubles as text: std::to_chars (used) against fmt (see number_text.hpp)
 //   (the CLI's table)      section at the end, for the `table` output
 //
 // Counters: `per_sample` is the time per sample (Google Benchmark prints it as e.g. `152n`, i.e.
@@ -17,15 +18,21 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <ostream>
 #include <span>
 #include <streambuf>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
+#include <logmetrics/detail/text/number_text.hpp>
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
 
@@ -159,6 +166,42 @@ BENCHMARK(csv_batch)->Name("csv_sink/batch_256");
 BENCHMARK(csv_one_at_a_time)->Name("csv_sink/one_at_a_time");
 BENCHMARK(jsonl_batch)->Name("jsonl_sink/batch_256");
 BENCHMARK(jsonl_one_at_a_time)->Name("jsonl_sink/one_at_a_time");
+
+// ---------------------------------------------------------------------------------------------
+// Doubles: std::to_chars (what number_text.hpp uses) against fmt's FMT_COMPILE("{}"), over the
+// finite real values of the workload, into a reused fmt::memory_buffer.
+// ---------------------------------------------------------------------------------------------
+
+std::vector<double> workload_doubles() {
+    std::vector<double> values;
+    for (const logmetrics::sample& s : workload()) {
+        if (s.type == logmetrics::value_type::real && std::isfinite(s.value)) values.push_back(s.value);
+    }
+    return values;
+}
+
+template <class Append>
+void doubles(benchmark::State& state, Append append) {
+    const std::vector<double> values = workload_doubles();
+    fmt::memory_buffer out;
+    for (auto _ : state) {
+        out.clear();
+        for (double v : values) append(out, v);
+        benchmark::DoNotOptimize(out.data());
+    }
+    const auto count = static_cast<double>(state.iterations()) * static_cast<double>(values.size());
+    state.SetItemsProcessed(static_cast<std::int64_t>(count));
+    state.counters["per_value"] = benchmark::Counter(count, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void double_to_chars(benchmark::State& state) { doubles(state, logmetrics::detail::append_double); }
+void double_fmt(benchmark::State& state) {
+    doubles(state,
+            [](fmt::memory_buffer& out, double v) { fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v); });
+}
+
+BENCHMARK(double_to_chars)->Name("number/to_chars");
+BENCHMARK(double_fmt)->Name("number/fmt_compile");
 
 // ---------------------------------------------------------------------------------------------
 // The CLI's table (`--format table`): to be added with the CLI's table writer, over the same

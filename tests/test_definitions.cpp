@@ -125,6 +125,22 @@ TEST_CASE("definition_error lists problems with index and name", "[definitions][
     }
 }
 
+TEST_CASE("to_string(definition_problem): one form, names quoted and escaped", "[definitions][errors]") {
+    CHECK(to_string(definition_problem{3, "train:loss", "Regex is empty"}) ==
+          "MetricDefinitions[3] \"train:loss\": Regex is empty");
+    CHECK(to_string(definition_problem{0, "", "Name is empty"}) == "MetricDefinitions[0]: Name is empty");
+    // Control bytes (a NUL, a tab, an escape) cannot cut a C string short or move a cursor, and
+    // a quote or a backslash in the name cannot be mistaken for the end of the quotes.
+    CHECK(to_string(definition_problem{1, std::string("a\0b\t\x1b[2J", 8), "m"}) ==
+          R"(MetricDefinitions[1] "a\x00b\t\x1b[2J": m)");
+    CHECK(to_string(definition_problem{2, R"(say "hi" \o/)", "m"}) == R"(MetricDefinitions[2] "say \"hi\" \\o/": m)");
+    CHECK(to_string(definition_problem{4, "caf\xC3\xA9", "m"}) == "MetricDefinitions[4] \"caf\xC3\xA9\": m");
+
+    // what() is every problem in that form, joined by "; ".
+    const definition_error e({{0, "a", "x"}, {2, "", "y"}});
+    CHECK(e.message() == "MetricDefinitions[0] \"a\": x; MetricDefinitions[2]: y");
+}
+
 TEST_CASE("SageMaker's limits, and the option that lifts them", "[definitions][limits]") {
     using Catch::Matchers::Contains;
     CHECK(parse_definitions(many_definitions(40)).size() == 40);
@@ -210,3 +226,14 @@ TEST_CASE("every real-world definition loads or is refused for a stated reason",
     }
 #endif
 }
+
+#ifdef LOGMETRICS_HAS_HYPERSCAN
+TEST_CASE("a literal becomes a Hyperscan pattern of \\xHH escapes, byte for byte", "[definitions][hyperscan]") {
+    CHECK(detail::hs_literal_pattern("") == "");
+    CHECK(detail::hs_literal_pattern("a.(") == "\\x61\\x2e\\x28");
+    CHECK(detail::hs_literal_pattern(std::string("\0\xff\n", 3)) == "\\x00\\xff\\x0a");
+    const detail::scan_plan plan = detail::choose_plan("loss\"=([0-9.]+)", false);
+    CHECK(plan.plan == hyperscan_plan::filter);
+    CHECK(plan.reason == R"(scans for a literal every match contains: "loss\"=")");
+}
+#endif

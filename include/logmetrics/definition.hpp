@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+// fmt/core.h, not fmt/format.h: the messages are formatted inside libfmt, and every translation
+// unit that makes a monitor includes this header, so its compile time counts.
+#include <fmt/core.h>
+
 #include "config.hpp"
 #include "error.hpp"
 #include "sample.hpp"
@@ -54,39 +58,31 @@ struct definition_problem {
     std::string message;  ///< what is wrong
 };
 
+/// `MetricDefinitions[<index>] "<name>": <message>`, the one form every report of a problem takes
+/// (the name left out when empty), e.g. `MetricDefinitions[2] "train:loss": Regex is empty`.
+/// The name is quoted and escaped as fmt's `{:?}` does (`\"`, `\\`, `\t`, `\x00`...): a NUL would
+/// end what() early and a control byte would move a terminal's cursor; `problem.name` keeps the
+/// name exactly.
+inline std::string to_string(const definition_problem& problem) {
+    if (problem.name.empty()) return fmt::format("MetricDefinitions[{}]: {}", problem.index, problem.message);
+    return fmt::format("MetricDefinitions[{}] {:?}: {}", problem.index, problem.name, problem.message);
+}
+
 /// Thrown when definitions are refused; lists every problem found, not just the first.
 class definition_error : public error {
 public:
+    /// what() holds every problem as `to_string` writes it, separated by "; ".
     explicit definition_error(std::vector<definition_problem> problems)
         : error(errc::invalid_definition, describe(problems)), problems_(std::move(problems)) {}
 
     const std::vector<definition_problem>& problems() const noexcept { return problems_; }
 
 private:
-    /// Control bytes as \xHH: a NUL in a name must not end what() early (problems() keeps it).
-    static std::string printable(const std::string& name) {
-        static constexpr char hex[] = "0123456789abcdef";
-        std::string out;
-        for (char c : name) {
-            const auto byte = static_cast<unsigned char>(c);
-            if (byte < 0x20 || byte == 0x7F) {
-                out += "\\x";
-                out += hex[byte >> 4];
-                out += hex[byte & 15];
-            } else {
-                out += c;
-            }
-        }
-        return out;
-    }
-
     static std::string describe(const std::vector<definition_problem>& problems) {
         std::string text;
         for (const auto& p : problems) {
             if (!text.empty()) text += "; ";
-            text += "MetricDefinitions[" + std::to_string(p.index) + "]";
-            if (!p.name.empty()) text += " \"" + printable(p.name) + "\"";
-            text += ": " + p.message;
+            text += to_string(p);
         }
         return text;
     }
@@ -102,30 +98,29 @@ inline std::vector<definition_problem> find_problems(const std::vector<metric_de
     std::vector<definition_problem> problems;
     if (definitions.size() > limits.max_definitions) {
         problems.push_back({limits.max_definitions, definitions[limits.max_definitions].name,
-                            "more than " + std::to_string(limits.max_definitions) + " definitions (" +
-                                std::to_string(definitions.size()) +
-                                " given): SageMaker's limit, which unlimited limits lift"});
+                            fmt::format("more than {} definitions ({} given): SageMaker's limit, which unlimited "
+                                        "limits lift",
+                                        limits.max_definitions, definitions.size())});
     }
     for (std::size_t i = 0; i < definitions.size(); ++i) {
         const auto& d = definitions[i];
         auto refuse = [&](std::string message) { problems.push_back({i, d.name, std::move(message)}); };
         if (d.name.empty()) refuse("Name is empty");
         if (d.name.size() > limits.max_name_length) {
-            refuse("Name is " + std::to_string(d.name.size()) + " characters, over the limit of " +
-                   std::to_string(limits.max_name_length));
+            refuse(fmt::format("Name is {} characters, over the limit of {}", d.name.size(), limits.max_name_length));
         }
         if (d.regex.empty()) {
             refuse("Regex is empty");
             continue;
         }
         if (d.regex.size() > limits.max_regex_length) {
-            refuse("Regex is " + std::to_string(d.regex.size()) + " characters, over the limit of " +
-                   std::to_string(limits.max_regex_length));
+            refuse(
+                fmt::format("Regex is {} characters, over the limit of {}", d.regex.size(), limits.max_regex_length));
         }
         auto compiled = detail::pcre2_code::compile(d.regex);
         if (!compiled.ok()) {
-            refuse("Regex does not compile at offset " + std::to_string(compiled.error_offset()) + ": " +
-                   compiled.error_message());
+            refuse(fmt::format("Regex does not compile at offset {}: {}", compiled.error_offset(),
+                               compiled.error_message()));
         } else if (compiled.capture_count() < 1) {
             refuse("Regex has no capture group: the value is capture group 1, e.g. \"loss=(\\S+)\"");
         }

@@ -9,12 +9,20 @@
 #include <memory>
 #include <cstddef>
 #include <cstdlib>
+#include <chrono>
+#include <limits>
+#include <ostream>
+#include <span>
+#include <streambuf>
 #include <string>
+#include <vector>
 
 #include "logmetrics/definitions_json.hpp"
 #include "logmetrics/detail/string_table.hpp"
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
+#include "logmetrics/sinks/csv.hpp"
+#include "logmetrics/sinks/jsonl.hpp"
 #include "support/catch.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 #include "logmetrics/matchers/hyperscan.hpp"
@@ -170,4 +178,76 @@ TEST_CASE("interning a string the table holds does not allocate", "[alloc][strin
 
     CHECK(allocations.load() == 0);
     CHECK(sum == 100 * (1 + 0 + 3 + 16));
+}
+
+namespace {
+
+/// A stream buffer that drops what it is given, so only the sinks' own work is counted.
+struct discarding_buffer : std::streambuf {
+    std::streamsize xsputn(const char*, std::streamsize count) override { return count; }
+    int_type overflow(int_type c) override { return traits_type::not_eof(c); }
+};
+
+}  // namespace
+
+TEST_CASE("csv and jsonl sinks write without allocating once their buffer has grown", "[alloc]") {
+    discarding_buffer discard;
+    std::ostream out(&discard);
+    logmetrics::csv_sink csv(out);
+    logmetrics::jsonl_sink jsonl(out);
+
+    std::vector<logmetrics::sample> batch(256);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i].name = i % 3 == 0 ? "validation:accuracy" : "needs \"quoting\", and escaping\n";
+        batch[i].stream = "a stream label longer than any small-string buffer";
+        batch[i].value = i % 7 == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / static_cast<double>(i + 1);
+        batch[i].time = logmetrics::timestamp{} + std::chrono::milliseconds(1'795'309'323'456 + 9 * i);
+        batch[i].line = i + 1;
+    }
+    const std::span<const logmetrics::sample> samples(batch);
+    csv.write(samples);  // warm up: the buffers reach a batch's size
+    jsonl.write(samples);
+
+    allocations = 0;
+    counting = true;
+    for (int i = 0; i < 20; ++i) {
+        csv.write(samples);
+        jsonl.write(samples);
+        csv.write(samples[static_cast<std::size_t>(i)]);
+        jsonl.write(samples[static_cast<std::size_t>(i)]);
+    }
+    csv.flush();
+    jsonl.flush();
+    counting = false;
+
+    CHECK(allocations.load() == 0);
+    CHECK(csv.rows() == 21 * 256 + 20);  // the path under test did real work
+    CHECK(jsonl.lines() == 21 * 256 + 20);
+}
+
+TEST_CASE("a monitor feeding csv and jsonl sinks does not allocate", "[alloc]") {
+    auto definitions = logmetrics::parse_definitions(R"J([
+        {"Name": "train:rmse", "Regex": "train-rmse:([-+]?[0-9]*\\.?[0-9]+)"},
+        {"Name": "loss", "Regex": "loss: ([0-9.]+)"}])J");
+    discarding_buffer discard;
+    std::ostream out(&discard);
+    logmetrics::csv_sink csv(out);
+    logmetrics::jsonl_sink jsonl(out);
+    logmetrics::monitor_options options;
+    options.stream = "a stream label longer than any small-string buffer";
+    auto m = logmetrics::make_monitor(definitions, logmetrics::pcre2_engine{}, options, csv, jsonl);
+    const std::string log = training_log(400);
+    auto feed_in_chunks = [&] {
+        for (std::size_t at = 0; at < log.size(); at += 1000) m.feed(std::string_view(log).substr(at, 1000));
+    };
+    feed_in_chunks();  // warm up as the counted part feeds: lines cut by chunks grow the carry-over
+
+    allocations = 0;
+    counting = true;
+    feed_in_chunks();
+    counting = false;
+
+    CHECK(allocations.load() == 0);
+    CHECK(csv.rows() > 1000);
+    CHECK(m.stats().sink_errors == 0);
 }

@@ -33,6 +33,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "../config.hpp"
 #include "../definition.hpp"
 #include "../detail/hyperscan/handles.hpp"
@@ -264,7 +266,9 @@ private:
             std::string message = compile_error && compile_error->message ? compile_error->message : "unknown";
             int culprit = compile_error ? compile_error->expression : -1;
             if (culprit < 0) {  // not one definition's fault (e.g. the whole set is too large)
-                LOGMETRICS_THROW(error(errc::engine_failed, "Hyperscan could not build its database: " + message));
+                LOGMETRICS_THROW(
+                    error(errc::engine_failed, fmt::format("Hyperscan could not build its database of {} patterns: {}",
+                                                           expressions.size(), message)));
             }
             std::size_t i = ids[static_cast<std::size_t>(culprit)];
             plans_[i] = {hyperscan_plan::pcre2_only, {}, message};  // run it on PCRE2, build the rest again

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "../config.hpp"
 #include "../definition.hpp"
 #include "../detail/regex/direct_capture.hpp"
@@ -43,8 +45,9 @@ public:
             min_lengths_.push_back(0);
             codes_.push_back(detail::pcre2_code::compile(definitions_[i].regex));
             if (!codes_.back().ok()) {  // definition_set validated it already; only memory can fail
-                LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not compile definition " + std::to_string(i) +
-                                                                ": " + codes_.back().error_message()));
+                LOGMETRICS_THROW(
+                    error(errc::engine_failed, fmt::format("PCRE2 could not compile definition {} {:?}: {}", i,
+                                                           definitions_[i].name, codes_.back().error_message())));
             }
             min_lengths_.back() = codes_.back().min_length();
             direct_.push_back(detail::direct_capture::from(definitions_[i].regex));

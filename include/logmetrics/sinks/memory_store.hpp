@@ -1,44 +1,47 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // memory_store: a thread-safe sink that keeps every sample in memory, one series per metric name,
-// with running statistics (last, min, max, mean, count) and the FinalMetricDataList export that
-// SageMaker's DescribeTrainingJob returns (each metric's last value).
+// each with its running summary (stats.hpp: last, min, max, mean, counts), and the
+// FinalMetricDataList export that SageMaker's DescribeTrainingJob returns (each metric's last
+// finite value, formats/sagemaker.hpp).
+//
+// Unlike the other sinks, it locks itself: it is a query object, read by other threads (a
+// dashboard, a health check, the code that started the job) while monitors write to it, so the
+// lock has to cover the reads too, which a synchronized_sink wrapper around write() cannot.
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "../config.hpp"
-#include "../detail/text/json_escape.hpp"
-#include "../detail/text/number_text.hpp"
-#include "../detail/text/time_text.hpp"
+#include "../detail/string_table.hpp"
+#include "../formats/sagemaker.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"
+#include "../stats.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 
 /// Keeps every sample, grouped by metric name, for querying while or after a job runs.
 ///
-/// Statistics skip NaN, as pandas does by default (`skipna=True`) and numpy's `nanmin`,
-/// `nanmax`, `nanmean` do: a diverged step does not hide the rest of the series, and `last()`
-/// still shows it. Infinities count (a mean over `inf` is `inf`). `min`, `max` and `mean` have a
-/// value exactly when the metric has samples; when all of them are NaN, that value is NaN.
+/// Statistics are `series_summary`'s (stats.hpp): they skip NaN, as pandas does by default
+/// (`skipna=True`) and numpy's `nanmin`, `nanmax`, `nanmean` do: a diverged step does not hide
+/// the rest of the series, and `last()` still shows it. Infinities count (a mean over `inf` is
+/// `inf`). `min`, `max` and `mean` have a value exactly when the metric has samples; when all of
+/// them are NaN, that value is NaN.
 ///
-/// Stream labels are copied once into a table shared by all series; each point keeps a small
-/// index into it (`point::stream`, an index into `streams()`).
+/// Names and stream labels are interned (detail/string_table.hpp): each is copied once, and each
+/// point keeps a small id of its label (`point::stream`, an index into `streams()`).
 ///
-/// @note Thread safe: any number of threads (monitors) may write and query at once.
+/// @note Thread safe: any number of threads (monitors) may write and query at once; every call
+/// takes one mutex.
 class memory_store {
 public:
     /// One stored sample.
@@ -92,7 +95,7 @@ public:
         std::lock_guard lock(mutex_);
         const series_data* found = find(name);
         if (!found) return std::nullopt;
-        return found->points.back().value;
+        return found->summary.last.value;
     }
 
     /// The latest point of `name`; empty when it has no samples.
@@ -105,17 +108,26 @@ public:
 
     /// The smallest value of `name`, NaN skipped (see the class notes).
     std::optional<double>(min)(std::string_view name) const {
-        return statistic(name, [](const series_data& s) { return s.min; });
+        return statistic(name, [](const series_summary& s) { return s.min; });
     }
 
     /// The largest value of `name`, NaN skipped (see the class notes).
     std::optional<double>(max)(std::string_view name) const {
-        return statistic(name, [](const series_data& s) { return s.max; });
+        return statistic(name, [](const series_summary& s) { return s.max; });
     }
 
     /// The arithmetic mean of the values of `name`, NaN skipped (see the class notes).
     std::optional<double> mean(std::string_view name) const {
-        return statistic(name, [](const series_data& s) { return s.sum / static_cast<double>(s.numbers); });
+        return statistic(name, [](const series_summary& s) { return s.mean(); });
+    }
+
+    /// The running summary of `name` (last, last finite, min, max, mean, counts); empty when it
+    /// has no samples.
+    std::optional<series_summary> summary(std::string_view name) const {
+        std::lock_guard lock(mutex_);
+        const series_data* found = find(name);
+        if (!found) return std::nullopt;
+        return found->summary;
     }
 
     /// How many samples `name` has, NaN included.
@@ -143,57 +155,49 @@ public:
         std::lock_guard lock(mutex_);
         std::vector<std::string> out;
         out.reserve(series_.size());
-        for (const auto& s : series_) out.push_back(s.name);
+        for (std::size_t id = 0; id < series_.size(); ++id) {
+            if (!series_[id].points.empty()) out.emplace_back(name_of(id));
+        }
         return out;
     }
 
     /// The stream labels seen, in order of first sample; `point::stream` indexes this list.
     std::vector<std::string> streams() const {
         std::lock_guard lock(mutex_);
-        return streams_;
+        const auto labels = streams_.strings();
+        return std::vector<std::string>(labels.begin(), labels.end());
     }
 
     /// Whether the store holds no samples.
     bool empty() const {
         std::lock_guard lock(mutex_);
-        return series_.empty();
+        return total_ == 0;
     }
 
     /// Forgets every sample, name and stream label.
     void clear() {
         std::lock_guard lock(mutex_);
         series_.clear();
-        series_index_.clear();
-        streams_.clear();
-        stream_index_.clear();
-        last_stream_ = 0;
+        names_ = detail::string_table{};
+        streams_ = detail::string_table{};
         total_ = 0;
     }
 
-    /// The last sample of each metric as SageMaker's `FinalMetricDataList`, in `names()` order:
-    /// `[{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}]` (compact, no final newline).
-    /// Timestamp is Unix epoch seconds with milliseconds, the form DescribeTrainingJob's JSON
-    /// carries (boto3 turns it into a datetime). Value is a JSON number; integer samples are exact;
-    /// NaN and infinities, which JSON numbers cannot hold, are the strings "nan", "inf", "-inf".
-    std::string final_metrics_json() const {
+    /// Each metric's final value, as SageMaker's `FinalMetricDataList` holds it: its **last finite**
+    /// sample (formats/sagemaker.hpp says why), in `names()` order; the metrics whose samples
+    /// were all NaN or infinite are in `left_out` instead, for the caller to report.
+    final_metric_list final_metrics() const {
         std::lock_guard lock(mutex_);
-        std::string out = "[";
-        char number[detail::number_buffer_size];
-        char time[detail::time_buffer_size];
-        for (const auto& s : series_) {
-            const point& p = s.points.back();
-            if (out.size() > 1) out += ',';
-            out += "{\"MetricName\":";
-            detail::append_json_string(out, s.name);
-            out += ",\"Value\":";
-            out += detail::format_json_value(number, sizeof number, p.value, p.type, p.integer);
-            out += ",\"Timestamp\":";
-            out += detail::format_epoch_seconds(time, sizeof time, p.time);
-            out += '}';
-        }
-        out += ']';
-        return out;
+        final_metric_list list;
+        for (std::size_t id = 0; id < series_.size(); ++id)
+            list.add(name_of(id), series_[id].summary);  // empty: skipped
+        return list;
     }
+
+    /// `final_metrics()` as FinalMetricDataList JSON (formats/sagemaker.hpp), e.g.
+    /// `[{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}]` (compact, no final
+    /// newline); `[]` when no metric has a finite value.
+    std::string final_metrics_json() const { return final_metric_data_list_json(final_metrics().metrics); }
 
     /// Writes `final_metrics_json()` to `out`.
     void write_final_metrics(std::ostream& out) const {
@@ -203,39 +207,25 @@ public:
 
 private:
     struct series_data {
-        std::string name;
         std::vector<point> points;
-        double sum = 0;           // of the non-NaN values
-        std::size_t numbers = 0;  // how many values are not NaN
-        double min = std::numeric_limits<double>::quiet_NaN();
-        double max = std::numeric_limits<double>::quiet_NaN();
+        series_summary summary;
     };
-
-    // Lets unordered_map find a std::string key from a string_view without building a string.
-    struct string_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-    };
-    template <class V>
-    using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
 
     void take(memory_store& other) {
-        series_ = std::move(other.series_);
-        series_index_ = std::move(other.series_index_);
+        series_ = std::exchange(other.series_, {});
+        names_ = std::move(other.names_);  // leaves other's tables empty
         streams_ = std::move(other.streams_);
-        stream_index_ = std::move(other.stream_index_);
-        last_stream_ = std::exchange(other.last_stream_, 0);
         total_ = std::exchange(other.total_, 0);
-        other.series_.clear();
-        other.series_index_.clear();
-        other.streams_.clear();
-        other.stream_index_.clear();
+    }
+
+    std::string_view name_of(std::size_t id) const noexcept {
+        return names_[static_cast<detail::string_table::id_type>(id)];
     }
 
     const series_data* find(std::string_view name) const {
-        auto it = series_index_.find(name);
-        if (it == series_index_.end()) return nullptr;
-        return &series_[it->second];
+        const auto id = names_.find(name);
+        if (!id || series_[*id].points.empty()) return nullptr;  // empty: its first append failed
+        return &series_[*id];
     }
 
     template <class F>
@@ -243,65 +233,35 @@ private:
         std::lock_guard lock(mutex_);
         const series_data* found = find(name);
         if (!found) return std::nullopt;
-        if (found->numbers == 0) return std::numeric_limits<double>::quiet_NaN();
-        return get(*found);
-    }
-
-    std::uint32_t stream_of(std::string_view label) {
-        if (last_stream_ < streams_.size() && streams_[last_stream_] == label) return last_stream_;
-        auto it = stream_index_.find(label);
-        if (it == stream_index_.end()) {
-            const auto index = static_cast<std::uint32_t>(streams_.size());
-            streams_.emplace_back(label);
-            try {
-                it = stream_index_.emplace(streams_.back(), index).first;
-            } catch (...) {
-                streams_.pop_back();
-                throw;
-            }
-        }
-        last_stream_ = it->second;
-        return last_stream_;
+        return get(found->summary);
     }
 
     void append(const sample& s) {
-        auto it = series_index_.find(s.name);
-        if (it == series_index_.end()) {
-            series_data fresh;
-            fresh.name.assign(s.name);
-            series_.push_back(std::move(fresh));
-            try {
-                it = series_index_.emplace(series_.back().name, series_.size() - 1).first;
-            } catch (...) {
-                series_.pop_back();
-                throw;
-            }
-        }
-        series_data& target = series_[it->second];
         point p;
         p.value = s.value;
         p.integer = s.integer;
         p.time = s.time;
         p.step = s.step;
         p.line = s.line;
-        p.stream = stream_of(s.stream);
+        p.stream = streams_.intern(s.stream);
         p.type = s.type;
+        // Names get ids 0, 1, 2... in order of first sight, and series_ follows: the id is the
+        // series' position. The room for a new series is made first, so that every id has its
+        // series; if storing the point then throws, a new series stays empty, which the queries
+        // take for absent, and the name's next sample fills it.
+        if (series_.size() == series_.capacity()) series_.reserve(series_.empty() ? 8 : 2 * series_.size());
+        const auto id = names_.intern(s.name);
+        if (id == series_.size()) series_.emplace_back();  // no throw: the capacity is there
+        series_data& target = series_[id];
         target.points.push_back(p);
+        target.summary.observe(s);
         ++total_;
-        if (!std::isnan(s.value)) {
-            target.sum += s.value;
-            if (target.numbers == 0 || s.value < target.min) target.min = s.value;
-            if (target.numbers == 0 || s.value > target.max) target.max = s.value;
-            ++target.numbers;
-        }
     }
 
     mutable std::mutex mutex_;
-    std::vector<series_data> series_;       // in order of first sample
-    string_map<std::size_t> series_index_;  // name -> position in series_
-    std::vector<std::string> streams_;      // labels, in order of first sample
-    string_map<std::uint32_t> stream_index_;
-    std::uint32_t last_stream_ = 0;  // the label looked up last, tried first
+    std::vector<series_data> series_;  // position = the name's id in names_
+    detail::string_table names_;       // metric names, in order of first sample
+    detail::string_table streams_;     // stream labels, in order of first sample
     std::size_t total_ = 0;
 };
 

@@ -5,8 +5,11 @@
 // matcher. Needs <hs.h> and libhs (it asks Hyperscan whether it takes a pattern).
 
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
+
+#include <fmt/core.h>
 
 #include "../../config.hpp"
 #include "../regex/pcre2_code.hpp"
@@ -47,17 +50,12 @@ struct scan_plan {
     std::string reason;   ///< one line a person can read (Hyperscan's message where it refused)
 };
 
-/// A Hyperscan pattern that matches `literal` byte for byte (every byte written as \xHH).
+/// A Hyperscan pattern that matches `literal` byte for byte (every byte written as \xHH, so no
+/// byte is taken for regex syntax).
 inline std::string hs_literal_pattern(std::string_view literal) {
-    static constexpr char hex[] = "0123456789abcdef";
     std::string pattern;
     pattern.reserve(literal.size() * 4);
-    for (char c : literal) {
-        const auto byte = static_cast<unsigned char>(c);
-        pattern += "\\x";
-        pattern += hex[byte >> 4];
-        pattern += hex[byte & 15];
-    }
+    for (char c : literal) fmt::format_to(std::back_inserter(pattern), "\\x{:02x}", static_cast<unsigned char>(c));
     return pattern;
 }
 
@@ -75,13 +73,13 @@ inline scan_plan choose_plan(const std::string& regex, bool matches_empty) {
     // automaton (literals are what Hyperscan scans for fastest); PCRE2 confirms each line
     // reported anyway. Four bytes keep the false candidates rare.
     if (std::string literal = required_literal(regex); literal.size() >= 4) {
-        std::string reason = "scans for a literal every match contains: \"" + literal + "\"";
+        std::string reason = fmt::format("scans for a literal every match contains: {:?}", literal);
         return {hyperscan_plan::filter, hs_literal_pattern(literal), std::move(reason)};
     }
     std::string prefix = scan_prefix(regex);
     if (!prefix.empty() && pcre2_code::compile(prefix).min_length() > 0 &&
         hs_try_compile(prefix, hs_scan_flags).empty()) {
-        std::string reason = "scans for the part before group 1: " + prefix;
+        std::string reason = fmt::format("scans for the part before group 1: {}", prefix);
         return {hyperscan_plan::filter, std::move(prefix), std::move(reason)};
     }
     std::string exact_error = hs_try_compile(regex, hs_scan_flags);

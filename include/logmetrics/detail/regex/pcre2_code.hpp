@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/core.h>
+
 #include "../../config.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
@@ -79,7 +81,7 @@ public:
             int length = pcre2_get_error_message(error_code, buffer, sizeof buffer);
             result.error_message_ =
                 length > 0 ? std::string(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(length))
-                           : "unknown PCRE2 error " + std::to_string(error_code);
+                           : fmt::format("unknown PCRE2 error {}", error_code);
             result.error_offset_ = error_offset;
             return result;
         }

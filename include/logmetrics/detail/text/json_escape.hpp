@@ -5,7 +5,6 @@
 // always valid UTF-8: bytes that are not well-formed UTF-8 become U+FFFD (RFC 3629's rules).
 
 #include <cstddef>
-#include <string>
 #include <string_view>
 
 #include "../../config.hpp"
@@ -103,11 +102,14 @@ void escape_json(std::string_view text, Put&& put) {
     flush_run();
 }
 
-/// Appends `text` to `out` as a JSON string, quotes included (see `escape_json`).
-inline void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    escape_json(text, [&out](std::string_view chunk) { out.append(chunk); });
-    out += '"';
+/// Appends `text` to `out` as a JSON string, quotes included (see `escape_json`). `Text` is a
+/// std::string or an fmt::memory_buffer (anything with `push_back(char)` and
+/// `append(const char*, const char*)`).
+template <class Text>
+void append_json_string(Text& out, std::string_view text) {
+    out.push_back('"');
+    escape_json(text, [&out](std::string_view chunk) { out.append(chunk.data(), chunk.data() + chunk.size()); });
+    out.push_back('"');
 }
 
 }  // namespace detail
