@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <fmt/core.h>
+#include <fmt/format.h>  // not core.h: format_to an iterator links only with format.h under clang (fmt 9)
 
 #include "../../config.hpp"
 #include "../regex/pcre2_code.hpp"
