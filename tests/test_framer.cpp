@@ -335,7 +335,7 @@ TEST_CASE("rewritten lines are copied into one run; an in-place run is handed ou
     CHECK(sizes == std::vector<std::size_t>{2, 3});
 }
 
-TEST_CASE("runs are handed out at 4096 lines", "[framer][blocks]") {
+TEST_CASE("runs are handed out at 4096 lines, or the number asked for", "[framer][blocks]") {
     std::string chunk;
     for (int i = 0; i < 5000; ++i) chunk += "x\n";
     line_framer framer({framing_mode::raw, 256});
@@ -347,6 +347,13 @@ TEST_CASE("runs are handed out at 4096 lines", "[framer][blocks]") {
     });
     CHECK(sizes == std::vector<std::size_t>{4096, 904});
     CHECK(first_lines == std::vector<std::uint64_t>{1, 4097});
+
+    line_framer short_runs({framing_mode::sagemaker, 256}, 3);  // in place and copied alike
+    sizes.clear();
+    short_runs.feed("a\nb\nc\nd\ne\tf\ng\nh\ni\n", [&](const line_block& block) { sizes.push_back(block.size()); });
+    CHECK(sizes == std::vector<std::size_t>{3, 1, 3, 1});
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, 256}, 0), logmetrics::error);
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, 256}, 65537), logmetrics::error);
 }
 
 TEST_CASE("a copied run is handed out before it passes 64 KiB; a line that size goes alone", "[framer][blocks]") {
@@ -378,4 +385,57 @@ TEST_CASE("each_line hands on every line and piece with its continued flag", "[f
 TEST_CASE("a maximum line length over 4 GiB - 2 is refused (line offsets are 32-bit)", "[framer]") {
     REQUIRE_THROWS_AS(line_framer({framing_mode::raw, std::size_t{1} << 32}), logmetrics::error);
     CHECK_NOTHROW(line_framer({framing_mode::raw, 0xFFFFFFFEu}));
+}
+
+TEST_CASE("feed_line frames as feed(line) and feed(\"\\n\") do, without a copy when it can", "[framer][blocks]") {
+    // Each case: a chunk fed first (maybe ending mid-line or at a \r), then lines through feed_line.
+    struct script {
+        std::string before;
+        std::vector<std::string> lines;
+    };
+    const script scripts[] = {
+        {"", {"loss=1", "", "acc=2"}},
+        {"partial ", {"line", "next"}},
+        {"progress\r", {"", "after"}},
+        {"progress\r", {"\nx"}},
+        {"", {"a\tb", "c\rd", "e\nf", "\x1b[1mbold\x1b[0m", "ab\b\bX", "123456789abc"}},
+        {"abc\x1b[1", {"m tail"}},
+    };
+    for (auto mode : {framing_mode::raw, framing_mode::sagemaker, framing_mode::terminal}) {
+        for (const script& s : scripts) {
+            INFO("mode " << to_string(mode) << ", before [" << s.before << "]");
+            const framing_options options{mode, 8};
+            line_framer by_line(options), by_feed(options);
+            std::vector<std::string> got, want;
+            std::vector<std::uint64_t> got_numbers, want_numbers;
+            auto record = [](std::vector<std::string>& texts, std::vector<std::uint64_t>& numbers) {
+                return [&texts, &numbers](const line_block& block) {
+                    for (std::size_t i = 0; i < block.size(); ++i) {
+                        texts.emplace_back(block.line(i));
+                        numbers.push_back(block.number(i));
+                    }
+                };
+            };
+            by_line.feed(s.before, record(got, got_numbers));
+            by_feed.feed(s.before, record(want, want_numbers));
+            for (const auto& line : s.lines) {
+                by_line.feed_line(line, record(got, got_numbers));
+                by_feed.feed(line, record(want, want_numbers));
+                by_feed.feed("\n", record(want, want_numbers));
+            }
+            by_line.finish(record(got, got_numbers));
+            by_feed.finish(record(want, want_numbers));
+            CHECK(got == want);
+            CHECK(got_numbers == want_numbers);
+            CHECK(by_line.stats().bytes == by_feed.stats().bytes);
+            CHECK(by_line.stats().lines == by_feed.stats().lines);
+            CHECK(by_line.stats().cut_lines == by_feed.stats().cut_lines);
+            CHECK(by_line.stats().pieces == by_feed.stats().pieces);
+        }
+    }
+    line_framer framer({framing_mode::sagemaker, 256});
+    const std::string line = "loss=0.5";
+    const char* handed = nullptr;
+    framer.feed_line(line, [&](const line_block& block) { handed = block.text.data(); });
+    CHECK(handed == line.data());  // in place
 }

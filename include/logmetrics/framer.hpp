@@ -178,8 +178,17 @@ struct framer_stats {
 
 class line_framer {
 public:
-    /// Throws `error(errc::invalid_argument)` for a `max_line_length` out of range.
-    explicit line_framer(framing_options options = {}) : options_(options) {
+    /// The lines a run holds at most, unless told otherwise.
+    static constexpr std::size_t default_max_run_lines = 4096;
+
+    /// `max_run_lines` (1 to 65536) bounds the lines of a run: a block matcher scans a long run in
+    /// one pass; code that takes lines one by one reads short runs while they are still in cache.
+    /// Throws `error(errc::invalid_argument)` for either out of range.
+    explicit line_framer(framing_options options = {}, std::size_t max_run_lines = default_max_run_lines)
+        : options_(options), max_run_lines_(max_run_lines) {
+        if (max_run_lines_ == 0 || max_run_lines_ > 65536) {
+            LOGMETRICS_THROW(error(errc::invalid_argument, "max_run_lines must be 1 to 65536"));
+        }
         if (options_.max_line_length < 4) {
             LOGMETRICS_THROW(error(errc::invalid_argument, "max_line_length must be at least 4 bytes"));
         }
@@ -187,7 +196,7 @@ public:
             LOGMETRICS_THROW(error(errc::invalid_argument, "max_line_length must be at most 4 GiB - 2 bytes"));
         }
         run_copy_.reserve(run_copy_capacity);
-        run_ends_.reserve(max_run_lines);
+        run_ends_.reserve(max_run_lines_);
     }
 
     const framing_options& options() const noexcept { return options_; }
@@ -235,6 +244,27 @@ public:
         hand_out_run(emit_block);
     }
 
+    /// Frames `line` and a '\n' after it, as `feed(line); feed("\n")` would. A line that needs no
+    /// rewriting and starts a line is handed out as it is, without a copy.
+    template <class EmitBlock>
+    void feed_line(std::string_view line, EmitBlock&& emit_block) {
+        // Not after a \r whose \n may follow: the '\n' of an empty line would be that \n.
+        const bool whole = !line_open_ && !cut_ && pending_.empty() && line.size() <= options_.max_line_length &&
+                           !(swallow_lf_ && line.empty());
+        if (whole) {
+            detail::line_end_finder finder(line, options_.mode == framing_mode::terminal, special_bytes());
+            const auto [end, special] = finder.next(0);
+            if (end == line.size() && !special) {
+                stats_.bytes += line.size() + 1;
+                swallow_lf_ = false;
+                hand_out_alone(line, false, emit_block);
+                return;
+            }
+        }
+        feed(line, emit_block);
+        feed("\n", emit_block);
+    }
+
     /// Hands on the last line if any byte followed the last line end. Call at end of input.
     template <class EmitBlock>
     void finish(EmitBlock&& emit_block) {
@@ -264,7 +294,6 @@ private:
     // the lines, each followed by '\n'. `run_ends_` has each line's end, `run_first_line_` the
     // first line's number.
     enum class run_kind : std::uint8_t { none, in_place, copied };
-    static constexpr std::size_t max_run_lines = 4096;
     static constexpr std::size_t max_run_bytes = 1024 * 1024;
     static constexpr std::size_t run_copy_capacity = 64 * 1024;
     static constexpr std::size_t max_line_length_limit = 0xFFFFFFFEu;
@@ -273,7 +302,7 @@ private:
     /// follows that run's last line, else to a run of its own (or to a copied run being gathered).
     template <class EmitBlock>
     void add_in_place(std::string_view line, EmitBlock& emit_block) {
-        if (run_ends_.size() == max_run_lines) hand_out_run(emit_block);
+        if (run_ends_.size() == max_run_lines_) hand_out_run(emit_block);
         if (run_ == run_kind::in_place) {
             const char* end = line.data() + line.size();
             if (line.data() == run_end_ + 1 && static_cast<std::size_t>(end - run_begin_) < max_run_bytes) {
@@ -301,7 +330,7 @@ private:
             hand_out_alone(line, false, emit_block);
             return;
         }
-        if (run_ == run_kind::in_place || run_ends_.size() == max_run_lines ||
+        if (run_ == run_kind::in_place || run_ends_.size() == max_run_lines_ ||
             run_copy_.size() + line.size() + 1 > run_copy_capacity) {
             hand_out_run(emit_block);
         }
@@ -596,6 +625,7 @@ private:
     }
 
     framing_options options_;
+    std::size_t max_run_lines_;
     framer_stats stats_;
     std::string pending_;  // the current line so far, already rewritten
     escape_state escape_ = escape_state::none;

@@ -121,7 +121,7 @@ public:
         : matcher_(std::move(matcher)),
           options_(std::move(options)),
           sinks_(options_.on_sink_error, detail::unhandled_policy::print_first, std::forward<Sinks>(sinks)...),
-          framer_(options_.framing),
+          framer_(options_.framing, run_lines),
           scratch_(matcher_->make_scratch()),
           captures_(matcher_->definitions().size()),
           definition_stats_(matcher_->definitions().size()),
@@ -154,9 +154,7 @@ public:
     /// Feeds one line and ends it (a '\n' is added). After a feed() that ended mid-line, it
     /// continues that line: one monitor is one stream.
     void feed_line(std::string_view line) noexcept {
-        auto match_lines = [this](const line_block& lines) { match(lines); };
-        framer_.feed(line, match_lines);
-        framer_.feed("\n", match_lines);
+        framer_.feed_line(line, [this](const line_block& lines) { match(lines); });
         deliver();
         tick_if_due();
     }
@@ -230,6 +228,10 @@ private:
     using sink_set_type = detail::sink_set<detail::sink_tuple<Sinks...>>;
     static constexpr std::size_t example_limit = 120;
     static constexpr std::chrono::seconds tick_interval{1};
+    // A block matcher scans long runs in one pass. A matcher that takes lines one by one gets short
+    // runs, so it reads each line while the framer's scan left it in L1 (16 lines of a training
+    // log are about 2 KiB); with 4096-line runs the PCRE2 engine measured 5% slower.
+    static constexpr std::size_t run_lines = block_regex_matcher<Matcher> ? line_framer::default_max_run_lines : 16;
 
     // ---- match: a block of lines from the framer -> captures, line by line ----
 
