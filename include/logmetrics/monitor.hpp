@@ -52,8 +52,10 @@ struct monitor_options {
     /// Where timestamps come from; the wall clock when empty. Must not throw.
     std::function<timestamp()> clock{};
     /// When set, the step of every sample is the latest value seen of this metric (e.g. "epoch"),
-    /// 0 before the first; otherwise it is the count of the metric's earlier samples.
-    /// A host can also call `monitor::set_step()`.
+    /// truncated to an integer; 0 before the first. A line that has a sample of it gives every
+    /// sample of that line that value, those before it in the line included; a negative, NaN or
+    /// infinite value leaves the step as it was. When empty, a sample's step is the count of its
+    /// metric's earlier samples. `monitor::set_step()` overrides both.
     std::string step_metric{};
     /// Samples are handed to sinks in batches of at most this many, and at the end of each feed().
     std::size_t batch_size = 256;
@@ -286,8 +288,11 @@ private:
             ++stats.samples;
             batch_.push_back(s);
         }
-        // Steps last: a step metric on this line is the step of every sample of this line.
-        if (step_value && *step_value >= 0) current_step_ = static_cast<std::uint64_t>(*step_value);
+        // Steps last: a step metric on this line is the step of every sample of this line. A step is
+        // a count: a negative, NaN or infinite value, or one past 2^64, leaves it as it was.
+        if (step_value && *step_value >= 0 && *step_value < 18446744073709551616.0) {
+            current_step_ = static_cast<std::uint64_t>(*step_value);
+        }
         for (std::size_t i = first; i < batch_.size(); ++i) {
             sample& s = batch_[i];
             std::uint64_t& count = metric_counts_[s.metric];
