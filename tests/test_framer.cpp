@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Line framing in the three modes (include/logmetrics/framer.hpp), fed at every split position.
+// Line framing in the three modes (include/logmetrics/framer.hpp), fed at every split position,
+// and the blocks it hands out (line_block.hpp): runs of whole lines, in place or copied, pieces
+// of cut lines alone, with line numbers.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +13,7 @@
 
 using logmetrics::framing_mode;
 using logmetrics::framing_options;
+using logmetrics::line_block;
 using logmetrics::line_framer;
 
 namespace {
@@ -19,16 +23,41 @@ struct framed {
     std::vector<std::string> pieces;  // what was handed on, as handed on
 };
 
+/// Checks what every block must be: numbered in order (the pieces of a line share its number),
+/// only the last line of a block continued, each line followed by '\n' in the text but the last
+/// one's, which may lie just past it.
+struct block_checker {
+    std::uint64_t next_line = 1;
+    bool in_cut_line = false;
+    void check(const line_block& block) {
+        REQUIRE(block.size() > 0);
+        REQUIRE(block.first_line == next_line);
+        for (std::size_t i = 0; i < block.size(); ++i) {
+            REQUIRE(block.number(i) == next_line);
+            REQUIRE(block.line_ends[i] <= block.text.size());
+            if (block.line_ends[i] < block.text.size()) REQUIRE(block.text[block.line_ends[i]] == '\n');
+            if (i + 1 < block.size()) REQUIRE(block.line_ends[i] < block.text.size());
+            in_cut_line = block.continued_at(i);
+            if (!in_cut_line) ++next_line;
+        }
+        if (block.continued) REQUIRE(block.size() == 1);  // pieces come alone
+    }
+};
+
 framed frame(std::string_view input, const std::vector<std::size_t>& cuts, framing_options options) {
     line_framer framer(options);
     framed out;
     std::string current;
-    auto on_line = [&](std::string_view text, bool continued) {
-        out.pieces.emplace_back(text);
-        current.append(text);
-        if (!continued) {
-            out.lines.push_back(current);
-            current.clear();
+    block_checker checker;
+    auto on_line = [&](const line_block& block) {
+        checker.check(block);
+        for (std::size_t i = 0; i < block.size(); ++i) {
+            out.pieces.emplace_back(block.line(i));
+            current.append(block.line(i));
+            if (!block.continued_at(i)) {
+                out.lines.push_back(current);
+                current.clear();
+            }
         }
     };
     std::size_t start = 0;
@@ -210,7 +239,7 @@ TEST_CASE("a backspace cannot reach into a piece already handed on", "[framer][l
     const framed wide = frame("abcd\b\b\xe2\x82\xac\n", {}, {framing_mode::terminal, 4});
     CHECK(wide.pieces == lines{"abcd", "\xe2\x82\xac"});
     line_framer framer({framing_mode::terminal, 4});
-    framer.feed("abcd\b\b\xe2\x82\xac\n", [](std::string_view, bool) {});
+    framer.feed("abcd\b\b\xe2\x82\xac\n", [](const line_block&) {});
     CHECK(framer.stats().lines == 1);
     CHECK(framer.stats().cut_lines == 1);
     CHECK(framer.stats().pieces == 2);
@@ -227,7 +256,7 @@ TEST_CASE("long lines are cut into pieces, and nothing is lost", "[framer][long]
     CHECK(out.pieces == lines{"short", std::string(10, 'x'), std::string(10, 'x'), std::string(5, 'x'), "after"});
 
     line_framer framer({framing_mode::raw, 10});
-    framer.feed(input, [](std::string_view, bool) {});
+    framer.feed(input, [](const line_block&) {});
     CHECK(framer.stats().lines == 3);
     CHECK(framer.stats().cut_lines == 1);
     CHECK(framer.stats().pieces == 5);
@@ -248,11 +277,11 @@ TEST_CASE("a 10 MB line with no newline is framed within the maximum", "[framer]
     const std::string huge(10 * 1024 * 1024, 'z');
     line_framer framer({framing_mode::sagemaker, 256 * 1024});
     std::size_t total = 0, pieces = 0, longest = 0;
-    auto on_line = [&](std::string_view text, bool) {
+    auto on_line = logmetrics::each_line([&](std::string_view text, bool) {
         total += text.size();
         ++pieces;
         longest = std::max(longest, text.size());
-    };
+    });
     for (std::size_t at = 0; at < huge.size(); at += 65536)
         framer.feed(std::string_view(huge).substr(at, 65536), on_line);
     framer.finish(on_line);
@@ -265,4 +294,148 @@ TEST_CASE("a 10 MB line with no newline is framed within the maximum", "[framer]
 
 TEST_CASE("a maximum line length under 4 bytes is refused", "[framer]") {
     REQUIRE_THROWS_AS(line_framer({framing_mode::raw, 3}), logmetrics::error);
+}
+
+TEST_CASE("lines back to back in a chunk come as one block, in place", "[framer][blocks]") {
+    const std::string chunk = "loss=1\nloss=2\n\nloss=3\npartial";
+    line_framer framer({framing_mode::raw, 256});
+    std::vector<line_block> blocks;
+    std::vector<std::string> texts;
+    framer.feed(chunk, [&](const line_block& block) {
+        blocks.push_back(block);
+        texts.emplace_back(block.text);
+    });
+    REQUIRE(blocks.size() == 1);
+    CHECK(blocks[0].text.data() == chunk.data());  // no copy
+    CHECK(texts[0] == "loss=1\nloss=2\n\nloss=3\n");
+    CHECK(blocks[0].size() == 4);
+    CHECK(blocks[0].first_line == 1);
+    CHECK_FALSE(blocks[0].continued);
+    texts.clear();
+    std::vector<std::uint64_t> first_lines;
+    framer.feed(" line\nnext\n", [&](const line_block& block) {
+        texts.emplace_back(block.text);
+        first_lines.push_back(block.first_line);
+    });
+    // "partial line" was assembled across chunks: copied; "next" joins the copied run.
+    CHECK(texts == std::vector<std::string>{"partial line\nnext\n"});
+    CHECK(first_lines == std::vector<std::uint64_t>{5});
+}
+
+TEST_CASE("rewritten lines are copied into one run; an in-place run is handed out first", "[framer][blocks]") {
+    line_framer framer({framing_mode::sagemaker, 256});
+    std::vector<std::string> texts;
+    std::vector<std::size_t> sizes;
+    framer.feed("a\nb\nc\td\ne\nf\tg\n", [&](const line_block& block) {
+        texts.emplace_back(block.text);
+        sizes.push_back(block.size());
+    });
+    // "a", "b" in place; then "c#011d" rewritten, and the lines after it join its copied run.
+    CHECK(texts == std::vector<std::string>{"a\nb\n", "c#011d\ne\nf#011g\n"});
+    CHECK(sizes == std::vector<std::size_t>{2, 3});
+}
+
+TEST_CASE("runs are handed out at 4096 lines, or the number asked for", "[framer][blocks]") {
+    std::string chunk;
+    for (int i = 0; i < 5000; ++i) chunk += "x\n";
+    line_framer framer({framing_mode::raw, 256});
+    std::vector<std::size_t> sizes;
+    std::vector<std::uint64_t> first_lines;
+    framer.feed(chunk, [&](const line_block& block) {
+        sizes.push_back(block.size());
+        first_lines.push_back(block.first_line);
+    });
+    CHECK(sizes == std::vector<std::size_t>{4096, 904});
+    CHECK(first_lines == std::vector<std::uint64_t>{1, 4097});
+
+    line_framer short_runs({framing_mode::sagemaker, 256}, 3);  // in place and copied alike
+    sizes.clear();
+    short_runs.feed("a\nb\nc\nd\ne\tf\ng\nh\ni\n", [&](const line_block& block) { sizes.push_back(block.size()); });
+    CHECK(sizes == std::vector<std::size_t>{3, 1, 3, 1});
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, 256}, 0), logmetrics::error);
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, 256}, 65537), logmetrics::error);
+}
+
+TEST_CASE("a copied run is handed out before it passes 64 KiB; a line that size goes alone", "[framer][blocks]") {
+    line_framer framer({framing_mode::terminal, 256 * 1024});  // lines end at \r: copied
+    const std::string line(1000, 'y');
+    std::string chunk;
+    for (int i = 0; i < 100; ++i) chunk += line + "\r";
+    chunk += std::string(70'000, 'z') + "\r";
+    std::vector<std::size_t> text_sizes;
+    framer.feed(chunk, [&](const line_block& block) { text_sizes.push_back(block.text.size()); });
+    // 65 lines of 1001 bytes fit in 64 KiB (65 536); the long line comes alone, with no '\n'.
+    CHECK(text_sizes == std::vector<std::size_t>{65 * 1001, 35 * 1001, 70'000});
+}
+
+TEST_CASE("each_line hands on every line and piece with its continued flag", "[framer][blocks]") {
+    line_framer framer({framing_mode::raw, 4});
+    std::vector<std::string> pieces;
+    std::vector<bool> continued;
+    auto collect = [&](std::string_view text, bool more) {
+        pieces.emplace_back(text);
+        continued.push_back(more);
+    };
+    framer.feed("ab\nabcdefg\nc", logmetrics::each_line(collect));
+    framer.finish(logmetrics::each_line(collect));
+    CHECK(pieces == std::vector<std::string>{"ab", "abcd", "efg", "c"});
+    CHECK(continued == std::vector<bool>{false, true, false, false});
+}
+
+TEST_CASE("a maximum line length over 4 GiB - 2 is refused (line offsets are 32-bit)", "[framer]") {
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, std::size_t{1} << 32}), logmetrics::error);
+    CHECK_NOTHROW(line_framer({framing_mode::raw, 0xFFFFFFFEu}));
+}
+
+TEST_CASE("feed_line frames as feed(line) and feed(\"\\n\") do, without a copy when it can", "[framer][blocks]") {
+    // Each case: a chunk fed first (maybe ending mid-line or at a \r), then lines through feed_line.
+    struct script {
+        std::string before;
+        std::vector<std::string> lines;
+    };
+    const script scripts[] = {
+        {"", {"loss=1", "", "acc=2"}},
+        {"partial ", {"line", "next"}},
+        {"progress\r", {"", "after"}},
+        {"progress\r", {"\nx"}},
+        {"", {"a\tb", "c\rd", "e\nf", "\x1b[1mbold\x1b[0m", "ab\b\bX", "123456789abc"}},
+        {"abc\x1b[1", {"m tail"}},
+    };
+    for (auto mode : {framing_mode::raw, framing_mode::sagemaker, framing_mode::terminal}) {
+        for (const script& s : scripts) {
+            INFO("mode " << to_string(mode) << ", before [" << s.before << "]");
+            const framing_options options{mode, 8};
+            line_framer by_line(options), by_feed(options);
+            std::vector<std::string> got, want;
+            std::vector<std::uint64_t> got_numbers, want_numbers;
+            auto record = [](std::vector<std::string>& texts, std::vector<std::uint64_t>& numbers) {
+                return [&texts, &numbers](const line_block& block) {
+                    for (std::size_t i = 0; i < block.size(); ++i) {
+                        texts.emplace_back(block.line(i));
+                        numbers.push_back(block.number(i));
+                    }
+                };
+            };
+            by_line.feed(s.before, record(got, got_numbers));
+            by_feed.feed(s.before, record(want, want_numbers));
+            for (const auto& line : s.lines) {
+                by_line.feed_line(line, record(got, got_numbers));
+                by_feed.feed(line, record(want, want_numbers));
+                by_feed.feed("\n", record(want, want_numbers));
+            }
+            by_line.finish(record(got, got_numbers));
+            by_feed.finish(record(want, want_numbers));
+            CHECK(got == want);
+            CHECK(got_numbers == want_numbers);
+            CHECK(by_line.stats().bytes == by_feed.stats().bytes);
+            CHECK(by_line.stats().lines == by_feed.stats().lines);
+            CHECK(by_line.stats().cut_lines == by_feed.stats().cut_lines);
+            CHECK(by_line.stats().pieces == by_feed.stats().pieces);
+        }
+    }
+    line_framer framer({framing_mode::sagemaker, 256});
+    const std::string line = "loss=0.5";
+    const char* handed = nullptr;
+    framer.feed_line(line, [&](const line_block& block) { handed = block.text.data(); });
+    CHECK(handed == line.data());  // in place
 }

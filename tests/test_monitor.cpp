@@ -121,6 +121,20 @@ TEST_CASE("the step can come from a metric, or from the host", "[monitor][step]"
         for (const auto& s : sink.samples) steps.push_back(s.step);
         CHECK(steps == std::vector<std::uint64_t>{0, 1, 1, 1, 2, 2});
     }
+    SECTION("step_metric: values that are no count leave the step as it was") {
+        recording_sink sink;
+        monitor_options options;
+        options.step_metric = "epoch";
+        auto m = make_monitor(parse_definitions(R"J([
+            {"Name": "loss", "Regex": "loss=(\\S+)"},
+            {"Name": "epoch", "Regex": "epoch=(\\S+)"}])J"),
+                              default_test_engine{}, options, sink);
+        m.feed("loss=1 epoch=3\nepoch=inf loss=2\nloss=3 epoch=-1\nepoch=nan\nepoch=1e30 loss=4\nloss=5 epoch=2.7\n");
+        m.finish();
+        std::vector<std::uint64_t> steps;
+        for (const auto& s : sink.samples) steps.push_back(s.step);
+        CHECK(steps == std::vector<std::uint64_t>{3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2});
+    }
     SECTION("set_step: the host's step") {
         recording_sink sink;
         auto m = make_monitor(parse_definitions(definitions), default_test_engine{}, sink);

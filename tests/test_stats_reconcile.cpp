@@ -139,8 +139,8 @@ expected_counts expect(const definition_set& set, framing_mode mode) {
             }
         }
     };
-    framer.feed(reconcile_log(), on_piece);
-    framer.finish(on_piece);
+    framer.feed(reconcile_log(), each_line(on_piece));
+    framer.finish(each_line(on_piece));
     CHECK(gave_up == 0);  // so every engine must find every capture
     e.lines = count_lines(reconcile_log(), mode);
     e.cut_lines = mode == framing_mode::terminal ? framer.stats().cut_lines : count_cut_lines(reconcile_log(), mode);

@@ -47,8 +47,9 @@ std::uint64_t fnv1a(std::string_view text) {
 template <class OnLine>
 void for_each_sagemaker_line(std::string_view log, OnLine&& on_line) {
     logmetrics::line_framer framer(logmetrics::framing_options{logmetrics::framing_mode::sagemaker, 256 * 1024});
-    framer.feed(log, [&](std::string_view line, bool) { on_line(line); });
-    framer.finish([&](std::string_view line, bool) { on_line(line); });
+    auto each = logmetrics::each_line([&](std::string_view line, bool) { on_line(line); });
+    framer.feed(log, each);
+    framer.finish(each);
 }
 
 template <class Value>

@@ -12,9 +12,15 @@
 //               backspace (0x08) moves the cursor back one character, as a terminal does (Keras'
 //               progress bar redraws with a run of them before its \r). See "Backspace" below.
 //
+// Lines are handed out in runs (line_block.hpp), so that a block matcher scans many at once:
+// lines lying back to back in the chunk, each followed by its '\n', in place; others (rewritten,
+// assembled across chunks, or ended by '\r') copied into one buffer first. A run is handed out
+// when it reaches 4096 lines or 1 MiB in place (64 KiB copied), when the next line cannot join it,
+// and before feed() returns. A line of 64 KiB or more that is not in place goes alone.
+//
 // No byte is lost: a line longer than `max_line_length` (after the mode's rewriting) is handed on
-// in pieces of at most that length, each flagged as continued but the last. Memory is bounded by
-// that maximum. Complete lines that need no rewriting are handed on without a copy.
+// in pieces of at most that length, each a block of its own flagged as continued but the last;
+// the pieces share the line's number. Memory is bounded by that maximum and the run bounds.
 //
 // Backspace (terminal mode), applied to the text left once escape sequences are removed:
 //  - A character is a well-formed UTF-8 sequence (RFC 3629: no overlong forms, surrogates or
@@ -38,9 +44,11 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config.hpp"
 #include "error.hpp"
+#include "line_block.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -156,7 +164,8 @@ constexpr std::string_view to_string(framing_mode mode) noexcept {
 
 struct framing_options {
     framing_mode mode = framing_mode::sagemaker;
-    /// Longest line handed on in one piece; CloudWatch's event size limit by default.
+    /// Longest line handed on in one piece (4 bytes to 4 GiB - 2); CloudWatch's event size limit by
+    /// default.
     std::size_t max_line_length = 256 * 1024;
 };
 
@@ -169,20 +178,36 @@ struct framer_stats {
 
 class line_framer {
 public:
-    explicit line_framer(framing_options options = {}) : options_(options) {
+    /// The lines a run holds at most, unless told otherwise.
+    static constexpr std::size_t default_max_run_lines = 4096;
+
+    /// `max_run_lines` (1 to 65536) bounds the lines of a run: a block matcher scans a long run in
+    /// one pass; code that takes lines one by one reads short runs while they are still in cache.
+    /// Throws `error(errc::invalid_argument)` for either out of range.
+    explicit line_framer(framing_options options = {}, std::size_t max_run_lines = default_max_run_lines)
+        : options_(options), max_run_lines_(max_run_lines) {
+        if (max_run_lines_ == 0 || max_run_lines_ > 65536) {
+            LOGMETRICS_THROW(error(errc::invalid_argument, "max_run_lines must be 1 to 65536"));
+        }
         if (options_.max_line_length < 4) {
             LOGMETRICS_THROW(error(errc::invalid_argument, "max_line_length must be at least 4 bytes"));
         }
+        if (options_.max_line_length > max_line_length_limit) {  // line_block's offsets are 32-bit
+            LOGMETRICS_THROW(error(errc::invalid_argument, "max_line_length must be at most 4 GiB - 2 bytes"));
+        }
+        run_copy_.reserve(run_copy_capacity);
+        run_ends_.reserve(max_run_lines_);
     }
 
     const framing_options& options() const noexcept { return options_; }
     const framer_stats& stats() const noexcept { return stats_; }
 
-    /// Frames `chunk`, calling `emit_line(std::string_view text, bool continued)` for each line or
-    /// piece; `continued` is true when more of the same line follows. The view is valid only
-    /// during the call. Bytes after the last line end are kept for the next chunk.
-    template <class EmitLine>
-    void feed(std::string_view chunk, EmitLine&& emit_line) {
+    /// Frames `chunk`, calling `emit_block(const line_block&)` for each run of whole lines and each
+    /// piece of a cut line, in order (`each_line(f)` adapts a per-line callback). The block is
+    /// valid only during the call; every line ended in `chunk` is handed out before feed()
+    /// returns. Bytes after the last line end are kept for the next chunk.
+    template <class EmitBlock>
+    void feed(std::string_view chunk, EmitBlock&& emit_block) {
         stats_.bytes += chunk.size();
         detail::line_end_finder finder(chunk, options_.mode == framing_mode::terminal, special_bytes());
         std::size_t pos = 0;
@@ -197,29 +222,56 @@ public:
             const auto [end, special] = finder.next(pos);
             std::string_view segment = chunk.substr(pos, end - pos);
             if (end == chunk.size()) {  // no line end in this chunk: keep the rest
-                append(segment, emit_line);
+                append(segment, emit_block);
                 line_open_ = true;
-                return;
+                break;
             }
             if (pending_.empty() && !cut_ && escape_ == escape_state::none &&
                 segment.size() <= options_.max_line_length && !special) {
-                emit(segment, false, emit_line);
+                if (chunk[end] == '\n') {
+                    add_in_place(segment, emit_block);
+                } else {
+                    add_copied(segment, emit_block);
+                }
             } else {
-                append(segment, emit_line);
-                flush_incoming(emit_line);
-                emit(pending_, false, emit_line);
+                append(segment, emit_block);
+                flush_incoming(emit_block);
+                add_assembled(emit_block);
             }
             end_line(chunk[end] == '\r');
             pos = end + 1;
         }
+        hand_out_run(emit_block);
+    }
+
+    /// Frames `line` and a '\n' after it, as `feed(line); feed("\n")` would. A line that needs no
+    /// rewriting and starts a line is handed out as it is, without a copy.
+    template <class EmitBlock>
+    void feed_line(std::string_view line, EmitBlock&& emit_block) {
+        // Not after a \r whose \n may follow: the '\n' of an empty line would be that \n.
+        const bool whole = !line_open_ && !cut_ && pending_.empty() && line.size() <= options_.max_line_length &&
+                           !(swallow_lf_ && line.empty());
+        if (whole) {
+            detail::line_end_finder finder(line, options_.mode == framing_mode::terminal, special_bytes());
+            const auto [end, special] = finder.next(0);
+            if (end == line.size() && !special) {
+                stats_.bytes += line.size() + 1;
+                swallow_lf_ = false;
+                hand_out_alone(line, false, emit_block);
+                return;
+            }
+        }
+        feed(line, emit_block);
+        feed("\n", emit_block);
     }
 
     /// Hands on the last line if any byte followed the last line end. Call at end of input.
-    template <class EmitLine>
-    void finish(EmitLine&& emit_line) {
-        flush_incoming(emit_line);
-        if (line_open_ || cut_) emit(pending_, false, emit_line);
+    template <class EmitBlock>
+    void finish(EmitBlock&& emit_block) {
+        flush_incoming(emit_block);
+        if (line_open_ || cut_) add_assembled(emit_block);
         end_line(false);
+        hand_out_run(emit_block);
     }
 
 private:
@@ -237,14 +289,105 @@ private:
         return detail::line_end_finder::special_bytes::none;
     }
 
-    template <class EmitLine>
-    void emit(std::string_view text, bool continued, EmitLine& emit_line) {
+    // Runs of whole lines (see the top of this file). In place: `run_begin_` is the first line's
+    // first byte in the chunk, `run_end_` the '\n' after the last line. Copied: `run_copy_` holds
+    // the lines, each followed by '\n'. `run_ends_` has each line's end, `run_first_line_` the
+    // first line's number.
+    enum class run_kind : std::uint8_t { none, in_place, copied };
+    static constexpr std::size_t max_run_bytes = 1024 * 1024;
+    static constexpr std::size_t run_copy_capacity = 64 * 1024;
+    static constexpr std::size_t max_line_length_limit = 0xFFFFFFFEu;
+
+    /// Adds a whole line lying in the chunk with its '\n' after it: to the run in place when it
+    /// follows that run's last line, else to a run of its own (or to a copied run being gathered).
+    template <class EmitBlock>
+    void add_in_place(std::string_view line, EmitBlock& emit_block) {
+        if (run_ends_.size() == max_run_lines_) hand_out_run(emit_block);
+        if (run_ == run_kind::in_place) {
+            const char* end = line.data() + line.size();
+            if (line.data() == run_end_ + 1 && static_cast<std::size_t>(end - run_begin_) < max_run_bytes) {
+                run_end_ = end;
+                end_run_line(static_cast<std::size_t>(end - run_begin_));
+                return;
+            }
+            hand_out_run(emit_block);
+        }
+        if (run_ == run_kind::none) {
+            start_run(run_kind::in_place);
+            run_begin_ = line.data();
+            run_end_ = line.data() + line.size();
+            end_run_line(line.size());
+            return;
+        }
+        add_copied(line, emit_block);  // a copied run takes it too, rather than being cut short
+    }
+
+    /// Adds a whole line to the copied run (handing out an in-place run first); a line too long
+    /// for the run's buffer goes alone.
+    template <class EmitBlock>
+    void add_copied(std::string_view line, EmitBlock& emit_block) {
+        if (line.size() >= run_copy_capacity) {
+            hand_out_alone(line, false, emit_block);
+            return;
+        }
+        if (run_ == run_kind::in_place || run_ends_.size() == max_run_lines_ ||
+            run_copy_.size() + line.size() + 1 > run_copy_capacity) {
+            hand_out_run(emit_block);
+        }
+        if (run_ == run_kind::none) start_run(run_kind::copied);
+        run_copy_.append(line);  // within the reserved capacity
+        end_run_line(run_copy_.size());
+        run_copy_.push_back('\n');
+    }
+
+    /// The line in `pending_`, complete: the last piece of a cut line goes alone (its number is
+    /// that of the pieces before it); a whole line joins the copied run.
+    template <class EmitBlock>
+    void add_assembled(EmitBlock& emit_block) {
+        if (cut_) {
+            hand_out_alone(pending_, false, emit_block);
+        } else {
+            add_copied(pending_, emit_block);
+        }
+    }
+
+    void start_run(run_kind kind) noexcept {
+        run_ = kind;
+        run_ends_.clear();
+        run_copy_.clear();
+        run_first_line_ = stats_.lines + 1;
+    }
+
+    /// Counts a line added to the run, which ends at offset `end` of the run's text.
+    void end_run_line(std::size_t end) noexcept {
+        run_ends_.push_back(static_cast<std::uint32_t>(end));  // within the reserved capacity
+        ++stats_.lines;
+        ++stats_.pieces;
+    }
+
+    /// Hands out the run gathered so far, if any.
+    template <class EmitBlock>
+    void hand_out_run(EmitBlock& emit_block) {
+        if (run_ == run_kind::none) return;
+        const std::string_view text =
+            run_ == run_kind::in_place
+                ? std::string_view(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_) + 1)
+                : std::string_view(run_copy_);
+        run_ = run_kind::none;  // first: a callback that throws leaves a framer that can go on
+        emit_block(line_block(text, run_ends_, run_first_line_));
+    }
+
+    /// Hands out one line or piece as a block of its own, after the run before it.
+    template <class EmitBlock>
+    void hand_out_alone(std::string_view text, bool continued, EmitBlock& emit_block) {
+        hand_out_run(emit_block);
         ++stats_.pieces;
         if (!continued) {
             ++stats_.lines;
             if (cut_) ++stats_.cut_lines;
         }
-        emit_line(text, continued);
+        alone_end_ = static_cast<std::uint32_t>(text.size());
+        emit_block(line_block(text, {&alone_end_, 1}, continued ? stats_.lines + 1 : stats_.lines, continued));
     }
 
     void end_line(bool ended_by_cr) noexcept {
@@ -257,56 +400,56 @@ private:
     }
 
     /// Makes room for `size` more bytes in the current line, handing on a full piece if needed.
-    template <class EmitLine>
-    void reserve_room(std::size_t size, EmitLine& emit_line) {
+    template <class EmitBlock>
+    void reserve_room(std::size_t size, EmitBlock& emit_block) {
         if (pending_.size() + size > options_.max_line_length && !pending_.empty()) {
-            hand_on_piece(emit_line);
+            hand_on_piece(emit_block);
         }
     }
 
-    template <class EmitLine>
-    void hand_on_piece(EmitLine& emit_line) {
-        emit(pending_, true, emit_line);
+    template <class EmitBlock>
+    void hand_on_piece(EmitBlock& emit_block) {
+        hand_out_alone(pending_, true, emit_block);
         pending_.clear();
         cut_ = true;
         after_cursor_ = 0;
     }
 
-    template <class EmitLine>
-    void append(std::string_view segment, EmitLine& emit_line) {
+    template <class EmitBlock>
+    void append(std::string_view segment, EmitBlock& emit_block) {
         switch (options_.mode) {
-            case framing_mode::raw: append_plain(segment, emit_line); return;
+            case framing_mode::raw: append_plain(segment, emit_block); return;
             case framing_mode::sagemaker:
                 while (!segment.empty()) {  // runs of plain bytes in bulk, control bytes escaped
                     auto control = std::find_if(segment.begin(), segment.end(),
                                                 [](char c) { return is_control(static_cast<unsigned char>(c)); });
-                    append_plain(segment.substr(0, static_cast<std::size_t>(control - segment.begin())), emit_line);
+                    append_plain(segment.substr(0, static_cast<std::size_t>(control - segment.begin())), emit_block);
                     segment.remove_prefix(static_cast<std::size_t>(control - segment.begin()));
                     if (segment.empty()) break;
-                    append_octal_escaped(static_cast<unsigned char>(segment.front()), emit_line);
+                    append_octal_escaped(static_cast<unsigned char>(segment.front()), emit_block);
                     segment.remove_prefix(1);
                 }
                 return;
             case framing_mode::terminal:
-                for (char c : segment) append_without_escapes(c, emit_line);
+                for (char c : segment) append_without_escapes(c, emit_block);
                 return;
         }
     }
 
     /// Appends bytes that need no rewriting, handing on full pieces as the maximum is reached.
-    template <class EmitLine>
-    void append_plain(std::string_view bytes, EmitLine& emit_line) {
+    template <class EmitBlock>
+    void append_plain(std::string_view bytes, EmitBlock& emit_block) {
         while (!bytes.empty()) {
-            reserve_room(1, emit_line);
+            reserve_room(1, emit_block);
             std::size_t take = std::min(bytes.size(), options_.max_line_length - pending_.size());
             pending_.append(bytes.substr(0, take));
             bytes.remove_prefix(take);
         }
     }
 
-    template <class EmitLine>
-    void append_octal_escaped(unsigned char c, EmitLine& emit_line) {
-        reserve_room(4, emit_line);  // never split one #ooo across pieces
+    template <class EmitBlock>
+    void append_octal_escaped(unsigned char c, EmitBlock& emit_block) {
+        reserve_room(4, emit_block);  // never split one #ooo across pieces
         const char escaped[4] = {'#', static_cast<char>('0' + ((c >> 6) & 7)), static_cast<char>('0' + ((c >> 3) & 7)),
                                  static_cast<char>('0' + (c & 7))};
         pending_.append(escaped, 4);
@@ -315,8 +458,8 @@ private:
     // ECMA-48: ESC [ params intermediates final (CSI); ESC ] P X ^ _ ... BEL or ESC \ (strings);
     // ESC intermediates final (two-byte and charset sequences). A byte that cannot continue a
     // sequence ends it and is kept as text.
-    template <class EmitLine>
-    void append_without_escapes(char ch, EmitLine& emit_line) {
+    template <class EmitBlock>
+    void append_without_escapes(char ch, EmitBlock& emit_block) {
         auto c = static_cast<unsigned char>(ch);
         switch (escape_) {
             case escape_state::none: break;
@@ -360,7 +503,7 @@ private:
                     return;
                 }
                 escape_ = escape_state::escape;  // ESC inside a string starts a new sequence
-                append_without_escapes(ch, emit_line);
+                append_without_escapes(ch, emit_block);
                 return;
         }
         if (c == 0x1B) {
@@ -368,14 +511,14 @@ private:
             return;
         }
         escape_ = escape_state::none;
-        put_text(ch, emit_line);
+        put_text(ch, emit_block);
     }
 
     // Terminal line editing, on the text left once escapes are removed (rules in the header
     // comment). The cursor is `after_cursor_` bytes before the end of `pending_`; at the end (the
     // usual case) text is appended byte by byte with no decoding at all.
-    template <class EmitLine>
-    void put_text(char ch, EmitLine& emit_line) {
+    template <class EmitBlock>
+    void put_text(char ch, EmitBlock& emit_block) {
         const auto c = static_cast<unsigned char>(ch);
         if (incoming_size_ != 0) {  // a UTF-8 sequence arriving over the text after the cursor
             if (continues_utf8(incoming_[0], incoming_size_, c)) {
@@ -383,11 +526,11 @@ private:
                 if (incoming_size_ == utf8_length(incoming_[0])) {
                     const std::size_t size = incoming_size_;
                     incoming_size_ = 0;
-                    write_character({incoming_, size}, emit_line);
+                    write_character({incoming_, size}, emit_block);
                 }
                 return;
             }
-            flush_incoming(emit_line);  // cut short: each of its bytes is one character
+            flush_incoming(emit_block);  // cut short: each of its bytes is one character
         }
         if (c == 0x08) {
             const std::size_t cursor = pending_.size() - after_cursor_;
@@ -399,24 +542,24 @@ private:
             incoming_size_ = 1;
             return;
         }
-        write_character({&ch, 1}, emit_line);
+        write_character({&ch, 1}, emit_block);
     }
 
     /// Writes the bytes of a sequence cut short, each as one character. Called when a byte that
     /// cannot continue it arrives, and at the line's end (where an escape sequence also ends).
-    template <class EmitLine>
-    void flush_incoming(EmitLine& emit_line) {
+    template <class EmitBlock>
+    void flush_incoming(EmitBlock& emit_block) {
         const std::size_t size = incoming_size_;
         incoming_size_ = 0;
-        for (std::size_t i = 0; i < size; ++i) write_character({incoming_ + i, 1}, emit_line);
+        for (std::size_t i = 0; i < size; ++i) write_character({incoming_ + i, 1}, emit_block);
     }
 
     /// Writes one character at the cursor: appended at the end, else over the one under it.
-    template <class EmitLine>
-    void write_character(std::string_view character, EmitLine& emit_line) {
+    template <class EmitBlock>
+    void write_character(std::string_view character, EmitBlock& emit_block) {
         if (after_cursor_ == 0) {
             for (char b : character) {
-                reserve_room(1, emit_line);
+                reserve_room(1, emit_block);
                 pending_.push_back(b);
             }
             return;
@@ -424,7 +567,7 @@ private:
         const std::size_t cursor = pending_.size() - after_cursor_;
         const std::size_t replaced = character_length_at(pending_, cursor);
         if (pending_.size() - replaced + character.size() > options_.max_line_length) {
-            hand_on_piece(emit_line);
+            hand_on_piece(emit_block);
             pending_.append(character);
             return;
         }
@@ -482,6 +625,7 @@ private:
     }
 
     framing_options options_;
+    std::size_t max_run_lines_;
     framer_stats stats_;
     std::string pending_;  // the current line so far, already rewritten
     escape_state escape_ = escape_state::none;
@@ -493,6 +637,15 @@ private:
     std::size_t after_cursor_ = 0;
     char incoming_[4] = {};
     std::size_t incoming_size_ = 0;
+
+    // The run of whole lines being gathered (see hand_out_run).
+    run_kind run_ = run_kind::none;
+    const char* run_begin_ = nullptr;
+    const char* run_end_ = nullptr;
+    std::string run_copy_;
+    std::vector<std::uint32_t> run_ends_;
+    std::uint64_t run_first_line_ = 0;
+    std::uint32_t alone_end_ = 0;  // the line end of a block of one line or piece
 };
 
 LOGMETRICS_END_NAMESPACE

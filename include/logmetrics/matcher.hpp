@@ -19,6 +19,7 @@
 
 #include "config.hpp"
 #include "definition.hpp"
+#include "line_block.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 
@@ -68,26 +69,14 @@ concept regex_matcher = requires(const M& m, typename M::scratch_type& scratch, 
     noexcept;
 };
 
-/// Whole lines for a block matcher: `text` holds them, each followed by '\n', and `line_ends[i]`
-/// is the offset in `text` of the '\n' that ends line i.
-struct line_block {
-    std::string_view text;
-    std::span<const std::uint32_t> line_ends;
-
-    std::size_t size() const noexcept { return line_ends.size(); }
-    std::string_view line(std::size_t i) const noexcept {
-        const std::size_t begin = i == 0 ? 0 : std::size_t{line_ends[i - 1]} + 1;
-        return text.substr(begin, line_ends[i] - begin);
-    }
-};
-
 /// What a block matcher calls for each line of a block that has captures: the line's index in
 /// the block (from 0), its text, and its captures (valid during the call only).
 struct block_captures_visitor {
     void operator()(std::size_t, std::string_view, const capture_list&) const noexcept {}
 };
 
-/// Optional: a matcher that takes many lines in one call, so it can scan them in one pass.
+/// Optional: a matcher that takes many lines in one call (line_block.hpp: a run of whole lines,
+/// as the framer hands them out), so it can scan them in one pass.
 /// `on_captures` is called, in line order, for each line with at least one capture, and the captures
 /// must be what `match` gives for that line alone. The monitor uses `match_block` when a matcher
 /// has it, `match` otherwise.

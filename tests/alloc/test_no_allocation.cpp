@@ -23,6 +23,7 @@
 #include "logmetrics/monitor.hpp"
 #include "logmetrics/sinks/csv.hpp"
 #include "logmetrics/sinks/jsonl.hpp"
+#include "logmetrics/sinks/async.hpp"
 #include "support/catch.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
 #include "logmetrics/matchers/hyperscan.hpp"
@@ -250,4 +251,33 @@ TEST_CASE("a monitor feeding csv and jsonl sinks does not allocate", "[alloc]") 
     CHECK(allocations.load() == 0);
     CHECK(csv.rows() > 1000);
     CHECK(m.stats().sink_errors == 0);
+}
+
+TEST_CASE("async_sink writes without allocating once every name and label was seen", "[alloc][async]") {
+    logmetrics::async_options options;
+    options.capacity = 512;  // small enough that writers wait for room now and then
+    logmetrics::async_sink<counting_sink> sink(counting_sink{}, options);
+    const std::string stream(100, 's');  // beyond any small-string buffer
+    logmetrics::sample batch[3];
+    batch[0].name = "loss";
+    batch[1].name = "validation:accuracy";
+    batch[2].name = "loss";
+    for (auto& s : batch) {
+        s.stream = stream;
+        s.value = 1;
+    }
+    for (int i = 0; i < 1000; ++i) sink.write(std::span<const logmetrics::sample>(batch));  // warm up
+    sink.flush();
+
+    allocations = 0;
+    counting = true;
+    for (int i = 0; i < 10'000; ++i) {
+        sink.write(std::span<const logmetrics::sample>(batch));
+        sink.write(batch[1]);
+    }
+    counting = false;
+    sink.flush();
+
+    CHECK(allocations.load() == 0);  // counted on every thread: the writer's and the worker's
+    sink.with_inner([](const counting_sink& inner) { CHECK(inner.samples == 3000 + 40'000); });
 }

@@ -8,7 +8,8 @@
 // points; the framer edits byte by byte and checks byte ranges.
 //
 // Input: [mode] [max_line_length choice] [chunk count] [chunk sizes...] [payload...]
-// Checked: every piece (text and `continued` flag) equals the reference's; the stats count bytes,
+// Checked: every piece (text and `continued` flag) equals the reference's; the blocks are well
+// formed (numbered in order, pieces alone, each line followed by '\n'); the stats count bytes,
 // lines, cut lines and pieces; in raw mode the lines joined with \n are the input.
 
 #include <cstddef>
@@ -248,13 +249,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     logmetrics::line_framer framer({mode, max});
     std::vector<piece> got;
-    auto on_line = [&](std::string_view text, bool continued) {
-        FUZZ_CHECK(text.size() <= max, "a piece of " << text.size() << " bytes, over the maximum " << max);
-        got.push_back({std::string(text), continued});
+    std::uint64_t next_line = 1;  // the number the next line (or piece) must carry
+    auto on_block = [&](const logmetrics::line_block& block) {
+        FUZZ_CHECK(block.size() > 0, "an empty block");
+        FUZZ_CHECK(!block.continued || block.size() == 1, "a piece in a block of " << block.size() << " lines");
+        FUZZ_CHECK(block.first_line == next_line, "block of line " << block.first_line << ", expected " << next_line);
+        for (std::size_t i = 0; i < block.size(); ++i) {
+            const std::string_view text = block.line(i);
+            FUZZ_CHECK(text.size() <= max, "a piece of " << text.size() << " bytes, over the maximum " << max);
+            const std::size_t end = block.line_ends[i];
+            FUZZ_CHECK(
+                end < block.text.size() ? block.text[end] == '\n' : i + 1 == block.size() && end == block.text.size(),
+                "line " << i << " of a block of " << block.size() << " is not followed by '\\n'");
+            got.push_back({std::string(text), block.continued_at(i)});
+            if (!block.continued_at(i)) ++next_line;
+        }
     };
-    fuzz::feed_in_chunks(payload, sizes, [&](std::string_view chunk) { framer.feed(chunk, on_line); });
-    framer.finish(on_line);
-    framer.finish(on_line);  // a second finish hands on nothing more
+    fuzz::feed_in_chunks(payload, sizes, [&](std::string_view chunk) { framer.feed(chunk, on_block); });
+    framer.finish(on_block);
+    framer.finish(on_block);  // a second finish hands on nothing more
 
     const reference_result want = reference_frame(payload, mode, max);
     FUZZ_CHECK(got == want.pieces, "mode " << to_string(mode) << ", max " << max << ", " << sizes.size()

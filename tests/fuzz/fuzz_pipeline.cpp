@@ -121,8 +121,7 @@ run scan(std::shared_ptr<const Matcher> matcher, const monitor_options& options,
     auto m = make_monitor(std::move(matcher), options, sink, extra...);
     fuzz::feed_in_chunks(log, sizes, [&](std::string_view chunk) { m.feed(chunk); });
     m.finish();
-    run out{std::move(sink.samples), m.stats(), {}};
-    for (std::size_t i = 0; i < m.definitions().size(); ++i) out.per_definition.push_back(m.stats(i));
+    run out{std::move(sink.samples), m.stats(), {m.per_definition().begin(), m.per_definition().end()}};
     FUZZ_CHECK(out.totals.samples == out.samples.size(),
                out.totals.samples << " samples counted, " << out.samples.size() << " delivered");
     FUZZ_CHECK(out.totals.bytes == log.size(), out.totals.bytes << " bytes counted of " << log.size());
