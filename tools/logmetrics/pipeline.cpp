@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "pipeline.hpp"
+
+#include <type_traits>
+#include <utility>
+
+#include <logmetrics/error.hpp>
+#include <logmetrics/matchers/pcre2.hpp>
+
+#include "text.hpp"
+
+// Defined to 1 by the logmetrics::hyperscan CMake target. The only #if on Hyperscan in the tool.
+#if defined(LOGMETRICS_HAS_HYPERSCAN) && LOGMETRICS_HAS_HYPERSCAN
+#define LOGMETRICS_CLI_HYPERSCAN 1
+#include <logmetrics/matchers/hyperscan.hpp>
+#else
+#define LOGMETRICS_CLI_HYPERSCAN 0
+#endif
+
+namespace logmetrics::cli {
+
+namespace {
+
+template <class Monitor>
+class monitor_of final : public stream_monitor {
+public:
+    explicit monitor_of(Monitor monitor) : monitor_(std::move(monitor)) {}
+    void feed(std::string_view bytes) noexcept override { monitor_.feed(bytes); }
+    void finish() noexcept override { monitor_.finish(); }
+    monitor_stats stats() const noexcept override { return monitor_.stats(); }
+    std::vector<definition_stats> per_definition() const override {
+        std::vector<definition_stats> all;
+        all.reserve(monitor_.definitions().size());
+        for (std::size_t i = 0; i < monitor_.definitions().size(); ++i) all.push_back(monitor_.stats(i));
+        return all;
+    }
+
+private:
+    Monitor monitor_;
+};
+
+/// How the engine runs each definition, for the summary (only Hyperscan has plans to show).
+template <class Matcher>
+std::vector<std::string> describe_plans(const Matcher& matcher) {
+    std::vector<std::string> plans(matcher.definitions().size());
+#if LOGMETRICS_CLI_HYPERSCAN
+    if constexpr (std::is_same_v<Matcher, hyperscan_matcher>) {
+        for (std::size_t i = 0; i < plans.size(); ++i) {
+            if (matcher.plan(i) == hyperscan_plan::exact || matcher.plan(i) == hyperscan_plan::filter) continue;
+            plans[i] = "runs as " + std::string(to_string(matcher.plan(i)));
+            if (!matcher.plan_reason(i).empty()) plans[i] += ": " + matcher.plan_reason(i);
+        }
+    }
+#endif
+    return plans;
+}
+
+}  // namespace
+
+struct pipeline::compiled {
+    virtual ~compiled() = default;
+    virtual std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& first, any_sink& second) const = 0;
+    std::string_view name;
+    std::vector<std::string> plans;
+};
+
+namespace {
+
+template <class Engine>
+class engine_of final : public pipeline::compiled {
+public:
+    engine_of(const definition_set& definitions, const Engine& engine, std::string_view engine_name)
+        : matcher_(compile(definitions, engine)) {
+        name = engine_name;
+        plans = describe_plans(*matcher_);
+    }
+
+    std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& first, any_sink& second) const override {
+        auto monitor = make_monitor(matcher_, std::move(options), first, second);
+        return std::make_unique<monitor_of<decltype(monitor)>>(std::move(monitor));
+    }
+
+private:
+    std::shared_ptr<const matcher_of<Engine>> matcher_;
+};
+
+}  // namespace
+
+bool have_hyperscan() noexcept { return LOGMETRICS_CLI_HYPERSCAN != 0; }
+
+std::string_view default_engine() noexcept { return have_hyperscan() ? "hyperscan" : "pcre2"; }
+
+pipeline::pipeline(const definition_set& definitions, std::string_view engine, bool engine_given) {
+#if LOGMETRICS_CLI_HYPERSCAN
+    if (engine == "hyperscan") {
+        try {
+            compiled_ = std::make_unique<engine_of<hyperscan_engine>>(definitions, hyperscan_engine{}, "hyperscan");
+            return;
+        } catch (const error& e) {
+            if (e.code() != errc::engine_unavailable || engine_given) throw;
+            complain(e.message() + " (falling back to the pcre2 engine)");
+        }
+    }
+#else
+    (void)engine;
+    (void)engine_given;
+#endif
+    compiled_ = std::make_unique<engine_of<pcre2_engine>>(definitions, pcre2_engine{}, "pcre2");
+}
+
+pipeline::pipeline(pipeline&&) noexcept = default;
+pipeline& pipeline::operator=(pipeline&&) noexcept = default;
+pipeline::~pipeline() = default;
+
+std::string_view pipeline::engine_name() const noexcept { return compiled_->name; }
+
+const std::vector<std::string>& pipeline::plans() const noexcept { return compiled_->plans; }
+
+std::unique_ptr<stream_monitor> pipeline::open(monitor_options options, any_sink& first, any_sink& second) const {
+    return compiled_->open(std::move(options), first, second);
+}
+
+}  // namespace logmetrics::cli

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+// logmetrics scan --definitions metrics.json [options] [FILE...]
+//
+// Reads training logs (files in order, or stdin), turns their lines into metric samples with
+// SageMaker metric definitions, writes the samples to the outputs and a summary to stderr. Each
+// input is its own stream, with its own monitor (line numbers restart at 1); all of them share
+// one compiled matcher and the same sinks.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <logmetrics/definition.hpp>
+#include <logmetrics/definitions_json.hpp>
+#include <logmetrics/error.hpp>
+#include <logmetrics/framer.hpp>
+
+#include "command.hpp"
+#include "fd_io.hpp"
+#include "options.hpp"
+#include "outputs.hpp"
+#include "pipeline.hpp"
+#include "summary.hpp"
+#include "text.hpp"
+
+namespace logmetrics::cli {
+
+namespace {
+
+constexpr std::size_t read_chunk_size = 256 * 1024;
+constexpr std::size_t stdout_buffer_size = 1024 * 1024;
+
+struct input {
+    std::string path;   // "-" for stdin
+    std::string label;  // the stream label samples carry
+    bool is_stdin() const noexcept { return path == "-"; }
+    std::string name() const { return is_stdin() ? "stdin" : path; }
+};
+
+/// Loads the definitions; on failure says why and returns the exit status.
+std::optional<definition_set> load(const scan_options& options, int& status) {
+    const definition_limits limits =
+        options.no_limits ? definition_limits::unlimited() : definition_limits::sagemaker();
+    try {
+        return load_definitions(options.definitions_path, limits);
+    } catch (const definition_error& e) {
+        for (const definition_problem& p : e.problems()) {
+            std::string text = options.definitions_path + ": MetricDefinitions[" + std::to_string(p.index) + "]";
+            if (!p.name.empty()) text += " \"" + p.name + "\"";
+            complain(text + ": " + p.message);
+        }
+        if (e.problems().empty()) complain(options.definitions_path + ": " + e.message());
+        status = exit_usage;
+    } catch (const error& e) {
+        // load_definitions puts the path in invalid_json messages already.
+        complain(e.message());
+        status = e.code() == errc::io_error ? exit_failure : exit_usage;
+    }
+    return std::nullopt;
+}
+
+/// Compiles once, then reads each input with its own monitor, all writing to the same outputs.
+/// Throws logmetrics::error only while compiling (before any output).
+int scan(const scan_options& options, const definition_set& definitions, const framing_options& framing,
+         const std::vector<input>& inputs) {
+    using clock = std::chrono::steady_clock;
+    const auto started = clock::now();
+    const pipeline engine(definitions, options.engine.empty() ? default_engine() : options.engine,
+                          options.engine_given);
+    const auto compiled = clock::now();
+
+    output_config config;
+    config.format = options.format;
+    config.final_path = options.final_path;
+    config.metric_names = definitions.metric_names();
+    config.label_streams = inputs.size() > 1;
+    outputs out(std::move(config), STDOUT_FILENO, stdout_buffer_size);
+    if (!out.open()) return exit_failure;
+
+    int status = exit_ok;
+    run_totals totals(definitions.size());
+    std::vector<char> buffer(read_chunk_size);
+    for (const input& in : inputs) {
+        const int fd = in.is_stdin() ? STDIN_FILENO : open_for_reading(in.path.c_str());
+        if (fd < 0) {
+            complain("cannot read " + in.path + ": " + std::strerror(errno));
+            status = exit_failure;
+            continue;
+        }
+
+        out.begin_stream(in.name());
+        monitor_options monitor_options;
+        monitor_options.framing = framing;
+        monitor_options.stream = in.label;
+        monitor_options.on_sink_error = out.error_handler();
+        const auto monitor = engine.open(std::move(monitor_options), out.writer(), out.store());
+        // Stops early when stdout has failed: nobody would see the rest.
+        const int read_error = read_all(fd, buffer, [&](std::string_view bytes) {
+            monitor->feed(bytes);
+            return !out.stdout_failed();
+        });
+        monitor->finish();
+        if (!in.is_stdin()) ::close(fd);
+        if (read_error != 0) {
+            complain("cannot read " + in.name() + ": " + std::strerror(read_error));
+            status = exit_failure;
+        }
+        totals.add(monitor->stats(), monitor->per_definition(), in.label);
+        if (out.stdout_failed()) break;
+    }
+
+    if (!out.finish()) status = exit_failure;
+    if (totals.all.sink_errors > 0) status = exit_failure;
+    if (!options.quiet) {
+        const std::chrono::duration<double> compiling = compiled - started, scanning = clock::now() - compiled;
+        const summary_facts facts{definitions,  engine.plans(),    engine.engine_name(),
+                                  options.mode, compiling.count(), scanning.count()};
+        const std::string text = format_summary(facts, totals);
+        std::fwrite(text.data(), 1, text.size(), stderr);
+    }
+    return status;
+}
+
+constexpr const char* help_footer = R"(Modes (--mode): how bytes become lines before the regexes run.
+  sagemaker  (default) Lines end at \n. Every other control byte is written as '#' and three
+             octal digits (TAB -> #011, CR -> #015, ESC -> #033), as SageMaker's log pipeline
+             does, so definitions written against CloudWatch text match here the same way.
+  terminal   For your own logs: \n, \r and \r\n each end a line (every tqdm or Keras progress
+             update becomes a line) and ANSI escape sequences (colours) are removed.
+  raw        Lines end at \n; every other byte, \r included, is kept as it is.
+
+Values: capture group 1 of the first match of a definition's Regex in a line is the value. After
+trimming ASCII spaces it must be
+    [+-]? ( digits [. digits] | . digits ) ( [eE] [+-]? digits )?
+or  [+-]? ( nan | inf | infinity )   (any case).
+Anything else ("3.14#011", "1,000", "0x1p3", "5.", "") is rejected: counted and shown in the
+summary, never a sample.
+
+Engines (--engine): hyperscan scans each line once for all definitions and lets PCRE2 extract
+the captures; pcre2 runs every definition's regex on every line. Both give the same samples.
+
+Exit status: 0 success, 1 an input could not be read or output could not be written, 2 bad
+options or bad metric definitions.
+
+Example:
+  logmetrics scan --definitions examples/data/metrics.json --format table examples/data/train.log)";
+
+}  // namespace
+
+int run_scan(const scan_options& options) {
+    if (options.engine == "hyperscan" && !have_hyperscan()) {
+        complain("--engine hyperscan: this logmetrics was built without Hyperscan; use --engine pcre2");
+        return exit_usage;
+    }
+    int status = exit_ok;
+    auto definitions = load(options, status);
+    if (!definitions) return status;
+
+    framing_options framing;
+    framing.max_line_length = options.max_line_length;
+    framing.mode = options.mode == "raw"        ? framing_mode::raw
+                   : options.mode == "terminal" ? framing_mode::terminal
+                                                : framing_mode::sagemaker;
+    std::vector<std::string> files = options.files;
+    if (files.empty()) files.emplace_back("-");
+    std::vector<input> inputs;
+    for (const std::string& path : files) {
+        inputs.push_back({path, options.stream_given ? options.stream_label : path == "-" ? "stdin" : path});
+    }
+
+    try {
+        return scan(options, *definitions, framing, inputs);
+    } catch (const error& e) {
+        complain(e.message());
+        return exit_failure;
+    }
+}
+
+void add_scan(CLI::App& app, command& chosen) {
+    auto options = std::make_shared<scan_options>();
+    CLI::App* scan =
+        app.add_subcommand("scan", "Read training logs and write the metric samples the definitions find in them");
+    scan->footer(help_footer);
+
+    scan->add_option("-d,--definitions", options->definitions_path,
+                     "SageMaker metric definitions (JSON): a list of\n"
+                     "{\"Name\", \"Regex\"} objects, an object with \"MetricDefinitions\",\n"
+                     "or a CreateTrainingJob request")
+        ->required()
+        ->type_name("FILE");
+    scan->add_option("-m,--mode", options->mode,
+                     "How bytes become lines: sagemaker, terminal or raw\n(see Modes below)")
+        ->check(CLI::IsMember({"sagemaker", "terminal", "raw"}))
+        ->type_name("MODE")
+        ->capture_default_str();
+    scan->add_option("-e,--engine", options->engine,
+                     std::string("Regex engine: hyperscan or pcre2 (default: ") +
+                         (have_hyperscan() ? "hyperscan)" : "pcre2;\nthis build has no Hyperscan)"))
+        ->check(CLI::IsMember({"hyperscan", "pcre2"}))
+        ->type_name("ENGINE");
+    scan->add_option("-f,--format", options->format,
+                     "What stdout shows:\n"
+                     "  jsonl  a JSON object per sample: line, name, value,\n"
+                     "         step, timestamp, stream\n"
+                     "  csv    timestamp,metric_name,value,step,line\n"
+                     "  table  aligned samples, then each metric's last value,\n"
+                     "         count, min and max\n"
+                     "  none   nothing (the summary still counts)")
+        ->check(CLI::IsMember({"jsonl", "csv", "table", "none"}))
+        ->type_name("FORMAT")
+        ->capture_default_str();
+    scan->add_option("--final", options->final_path,
+                     "Also write each metric's last value to FILE ('-': stdout)\n"
+                     "as SageMaker's FinalMetricDataList JSON:\n"
+                     "[{\"MetricName\", \"Value\", \"Timestamp\"}]")
+        ->type_name("FILE");
+    scan->add_option("--max-line-length", options->max_line_length,
+                     "Longest line matched in one piece (at least 4); longer\n"
+                     "lines are matched in pieces of this size (cut lines)")
+        ->check(CLI::Range(std::size_t{4}, std::size_t{1} << 40).description(""))
+        ->type_name("BYTES")
+        ->capture_default_str();
+    scan->add_flag("--no-limits", options->no_limits,
+                   "Lift SageMaker's limits on definitions (40 definitions,\n"
+                   "255-character names, 500-character regexes)");
+    scan->add_option("--stream", options->stream_label,
+                     "The stream label samples carry (default: the file's\npath, or \"stdin\")")
+        ->type_name("LABEL");
+    scan->add_flag("-q,--quiet", options->quiet, "Do not print the summary on stderr");
+    scan->add_option("files", options->files,
+                     "Log files, read in order; each is its own stream, with\n"
+                     "line numbers from 1. None, or '-': stdin")
+        ->type_name("FILE");
+
+    scan->callback([scan, options, &chosen] {
+        options->engine_given = scan->count("--engine") > 0;
+        options->stream_given = scan->count("--stream") > 0;
+        chosen = [options] { return run_scan(*options); };
+    });
+}
+
+}  // namespace logmetrics::cli
