@@ -32,9 +32,12 @@ TEST_CASE("human_bytes uses binary units with one decimal", "[cli][text]") {
     CHECK(human_bytes(std::uint64_t{2048} << 40) == "2048.0 TiB");
 }
 
-TEST_CASE("quote_text escapes quotes, backslashes and control bytes", "[cli][text]") {
+TEST_CASE("quote_text escapes quotes, backslashes and unprintable bytes as fmt's {:?} does", "[cli][text]") {
     CHECK(quote_text("n/a") == R"("n/a")");
     CHECK(quote_text("a\"b\\c") == R"("a\"b\\c")");
-    CHECK(quote_text(std::string_view("x\x01\ty\x7f", 5)) == R"("x\x01\x09y\x7f")");
+    CHECK(quote_text(std::string_view("x\x01\ty\x7f\0", 6)) == R"("x\x01\ty\x7f\x00")");
+    CHECK(quote_text("3.14#011") == R"("3.14#011")");
+    CHECK(quote_text("caf\xc3\xa9") == "\"caf\xc3\xa9\"");  // UTF-8 stays as it is
+    CHECK(quote_text("\xff") == R"("\xff")");               // a byte that is not UTF-8 is escaped
     CHECK(quote_text("") == R"("")");
 }

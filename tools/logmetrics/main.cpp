@@ -8,6 +8,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <fmt/core.h>
 
 #include "command.hpp"
 #include "text.hpp"
@@ -29,11 +30,11 @@ int main(int argc, char** argv) {
     // A closed pipe on stdout is a write error like any other (exit status 1), not a signal.
     std::signal(SIGPIPE, SIG_IGN);
 
-    CLI::App app("logmetrics " + cli::version_string() +
-                     ": turn training-log lines into metrics with SageMaker metric definitions",
+    CLI::App app(fmt::format("logmetrics {}: turn training-log lines into metrics with SageMaker metric definitions",
+                             cli::version_string()),
                  "logmetrics");
     app.footer(help_footer);
-    app.set_version_flag("--version", "logmetrics " + cli::version_string());
+    app.set_version_flag("--version", fmt::format("logmetrics {}", cli::version_string()));
     app.require_subcommand(0, 1);
 
     cli::command chosen;
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
         std::cout << app.help() << std::flush;
         return cli::exit_ok;
     } catch (const std::exception& e) {
-        cli::complain(std::string("unexpected error: ") + e.what());
+        cli::complain("unexpected error: {}", e.what());
         return cli::exit_failure;
     }
 }

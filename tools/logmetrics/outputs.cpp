@@ -24,7 +24,7 @@ bool outputs::open() {
     if (!config_.final_path.empty() && config_.final_path != "-") {
         final_file_.open(config_.final_path, std::ios::binary | std::ios::trunc);
         if (!final_file_) {
-            complain("cannot write " + config_.final_path + ": " + std::strerror(errno));
+            complain("cannot write {}: {}", config_.final_path, std::strerror(errno));
             return false;
         }
     }
@@ -61,8 +61,7 @@ std::function<void(const sink_error&)> outputs::error_handler() {
         if (e.sink == 0 && stdout_failed()) return;
         if (e.sink < 2 && !reported_[e.sink]) {
             reported_[e.sink] = true;
-            complain(std::string(slot_names[e.sink]) + " failed: " + std::string(e.message) +
-                     " (further errors are only counted)");
+            complain("{} failed: {} (further errors are only counted)", slot_names[e.sink], e.message);
         }
     };
 }
@@ -85,14 +84,14 @@ bool outputs::finish() {
         if (&out == &final_file_) {
             final_file_.close();
             if (!final_file_) {
-                complain("cannot write " + config_.final_path + ": " + std::strerror(errno));
+                complain("cannot write {}: {}", config_.final_path, std::strerror(errno));
                 ok = false;
             }
         }
     }
     stdout_.flush();
     if (stdout_buffer_.error() != 0) {
-        complain(std::string("cannot write to stdout: ") + std::strerror(stdout_buffer_.error()));
+        complain("cannot write to stdout: {}", std::strerror(stdout_buffer_.error()));
         ok = false;
     }
     return ok;

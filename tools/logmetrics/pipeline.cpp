@@ -4,6 +4,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include <logmetrics/error.hpp>
 #include <logmetrics/matchers/pcre2.hpp>
 
@@ -47,8 +49,8 @@ std::vector<std::string> describe_plans(const Matcher& matcher) {
     if constexpr (std::is_same_v<Matcher, hyperscan_matcher>) {
         for (std::size_t i = 0; i < plans.size(); ++i) {
             if (matcher.plan(i) == hyperscan_plan::exact || matcher.plan(i) == hyperscan_plan::filter) continue;
-            plans[i] = "runs as " + std::string(to_string(matcher.plan(i)));
-            if (!matcher.plan_reason(i).empty()) plans[i] += ": " + matcher.plan_reason(i);
+            plans[i] = fmt::format("runs as {}", to_string(matcher.plan(i)));
+            if (!matcher.plan_reason(i).empty()) plans[i] += fmt::format(": {}", matcher.plan_reason(i));
         }
     }
 #endif
@@ -98,7 +100,7 @@ pipeline::pipeline(const definition_set& definitions, std::string_view engine, b
             return;
         } catch (const error& e) {
             if (e.code() != errc::engine_unavailable || engine_given) throw;
-            complain(e.message() + " (falling back to the pcre2 engine)");
+            complain("{} (falling back to the pcre2 engine)", e.message());
         }
     }
 #else

@@ -53,11 +53,13 @@ std::optional<definition_set> load(const scan_options& options, int& status) {
         return load_definitions(options.definitions_path, limits);
     } catch (const definition_error& e) {
         for (const definition_problem& p : e.problems()) {
-            std::string text = options.definitions_path + ": MetricDefinitions[" + std::to_string(p.index) + "]";
-            if (!p.name.empty()) text += " \"" + p.name + "\"";
-            complain(text + ": " + p.message);
+            if (p.name.empty()) {
+                complain("{}: MetricDefinitions[{}]: {}", options.definitions_path, p.index, p.message);
+            } else {
+                complain("{}: MetricDefinitions[{}] {:?}: {}", options.definitions_path, p.index, p.name, p.message);
+            }
         }
-        if (e.problems().empty()) complain(options.definitions_path + ": " + e.message());
+        if (e.problems().empty()) complain("{}: {}", options.definitions_path, e.message());
         status = exit_usage;
     } catch (const error& e) {
         // load_definitions puts the path in invalid_json messages already.
@@ -91,7 +93,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
     for (const input& in : inputs) {
         const int fd = in.is_stdin() ? STDIN_FILENO : open_for_reading(in.path.c_str());
         if (fd < 0) {
-            complain("cannot read " + in.path + ": " + std::strerror(errno));
+            complain("cannot read {}: {}", in.path, std::strerror(errno));
             status = exit_failure;
             continue;
         }
@@ -110,7 +112,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor->finish();
         if (!in.is_stdin()) ::close(fd);
         if (read_error != 0) {
-            complain("cannot read " + in.name() + ": " + std::strerror(read_error));
+            complain("cannot read {}: {}", in.name(), std::strerror(read_error));
             status = exit_failure;
         }
         totals.add(monitor->stats(), monitor->per_definition(), in.label);

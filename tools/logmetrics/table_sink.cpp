@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "table_sink.hpp"
 
+#include <iterator>
 #include <optional>
 
 #include <logmetrics/error.hpp>
@@ -11,92 +12,68 @@ namespace logmetrics::cli {
 
 namespace {
 
-void put_padded(std::ostream& out, std::string_view text, std::size_t width, bool right) {
-    const std::size_t pad = text.size() < width ? width - text.size() : 0;
-    if (right) out << std::string(pad, ' ');
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!right) out << std::string(pad, ' ');
-}
-
-std::string rule(std::size_t width) { return std::string(width, '-'); }
+/// A statistic's cell: the value, or "-" when there is none.
+std::string or_dash(std::optional<double> value) { return value ? human_value(*value) : "-"; }
 
 }  // namespace
 
 table_sink::table_sink(std::ostream& out, std::size_t metric_width, bool label_streams)
     : out_(&out), metric_width_(metric_width), label_streams_(label_streams) {
-    put_padded(*out_, "line", line_width, true);
-    *out_ << "  ";
-    put_padded(*out_, "metric", metric_width_, false);
-    *out_ << "  ";
-    put_padded(*out_, "value", value_width, true);
-    *out_ << "  ";
-    put_padded(*out_, "step", step_width, true);
-    *out_ << '\n'
-          << rule(line_width) << "  " << rule(metric_width_) << "  " << rule(value_width) << "  " << rule(step_width)
-          << '\n';
+    fmt::format_to(std::back_inserter(buffer_), "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n",
+                   "line", line_width, "metric", metric_width_, "value", value_width, "step", step_width, "",
+                   line_width, "", metric_width_, "", value_width, "", step_width);
+    write_buffer();
 }
 
 void table_sink::write(const sample& s) { write(std::span<const sample>(&s, 1)); }
 
 void table_sink::write(std::span<const sample> batch) {
+    auto out = std::back_inserter(buffer_);
     for (const sample& s : batch) {
-        put_padded(*out_, std::to_string(s.line), line_width, true);
-        *out_ << "  ";
-        put_padded(*out_, s.name, metric_width_, false);
-        *out_ << "  ";
-        put_padded(*out_, human_value(s.value, s.type, s.integer), value_width, true);
-        *out_ << "  ";
-        put_padded(*out_, std::to_string(s.step), step_width, true);
-        *out_ << '\n';
-        ++rows_;
+        out = fmt::format_to(out, "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n", s.line, line_width, s.name, metric_width_,
+                             human_number{s.value, s.type, s.integer}, value_width, s.step, step_width);
     }
-    check();
+    rows_ += batch.size();
+    write_buffer();
 }
 
 void table_sink::flush() {
     out_->flush();
-    check();
+    if (!*out_) throw error(errc::io_error, "cannot write the table to stdout");
 }
 
 void table_sink::begin_stream(std::string_view label) {
     if (!label_streams_) return;
-    *out_ << "==> " << label << " <==\n";
-    check();
+    fmt::format_to(std::back_inserter(buffer_), "==> {} <==\n", label);
+    write_buffer();
 }
 
 void table_sink::write_final(const memory_store& store, const std::vector<std::string>& metrics) {
-    if (rows_ == 0) *out_ << "(no samples)\n";
-    *out_ << "\nfinal values\n";
-    put_padded(*out_, "metric", metric_width_, false);
-    *out_ << "  ";
-    put_padded(*out_, "last value", value_width, true);
-    *out_ << "  ";
-    put_padded(*out_, "count", count_width, true);
-    *out_ << "  ";
-    put_padded(*out_, "min", value_width, true);
-    *out_ << "  ";
-    put_padded(*out_, "max", value_width, true);
-    *out_ << '\n'
-          << rule(metric_width_) << "  " << rule(value_width) << "  " << rule(count_width) << "  " << rule(value_width)
-          << "  " << rule(value_width) << '\n';
+    auto out = std::back_inserter(buffer_);
+    if (rows_ == 0) out = fmt::format_to(out, "(no samples)\n");
+    out = fmt::format_to(out, "\nfinal values\n{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", "metric", metric_width_,
+                         "last value", value_width, "count", count_width, "min", value_width, "max", value_width);
+    out = fmt::format_to(out, "{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n", "", metric_width_, "", value_width, "",
+                         count_width, "", value_width, "", value_width);
     for (const std::string& name : metrics) {
         const auto last = store.last_point(name);
-        auto shown = [](std::optional<double> v) { return v ? human_value(*v) : std::string("-"); };
-        put_padded(*out_, name, metric_width_, false);
-        *out_ << "  ";
-        put_padded(*out_, last ? human_value(last->value, last->type, last->integer) : "-", value_width, true);
-        *out_ << "  ";
-        put_padded(*out_, std::to_string(store.count(name)), count_width, true);
-        *out_ << "  ";
-        put_padded(*out_, shown((store.min)(name)), value_width, true);
-        *out_ << "  ";
-        put_padded(*out_, shown((store.max)(name)), value_width, true);
-        *out_ << '\n';
+        if (!last) {
+            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", name, metric_width_, "-", value_width,
+                                 0, count_width, "-", value_width, "-", value_width);
+            continue;
+        }
+        out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", name, metric_width_,
+                             human_number{last->value, last->type, last->integer}, value_width, store.count(name),
+                             count_width, or_dash((store.min)(name)), value_width, or_dash((store.max)(name)),
+                             value_width);
     }
+    write_buffer();
     flush();
 }
 
-void table_sink::check() const {
+void table_sink::write_buffer() {
+    out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
     if (!*out_) throw error(errc::io_error, "cannot write the table to stdout");
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // table_sink: samples as aligned rows for people (line, metric, value, step), and at the end the
-// final value and statistics of each metric, taken from a memory_store.
+// final value and statistics of each metric, taken from a memory_store. Each batch is formatted
+// (fmt) into one reused buffer and written to the stream at once.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,13 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <logmetrics/sample.hpp>
 #include <logmetrics/sinks/memory_store.hpp>
 
 namespace logmetrics::cli {
 
 /// `--format table`. Writes its heading when made; throws logmetrics::error (io_error) when the
-/// stream has gone bad.
+/// stream has gone bad. Columns are padded to their width, never cut: a wider cell pushes the
+/// rest of its row to the right.
 class table_sink {
 public:
     static constexpr std::size_t line_width = 6;
@@ -40,12 +44,14 @@ public:
     void write_final(const memory_store& store, const std::vector<std::string>& metrics);
 
 private:
-    void check() const;
+    /// Writes the buffer to the stream and empties it; throws when the stream has failed.
+    void write_buffer();
 
     std::ostream* out_;
     std::size_t metric_width_;
     bool label_streams_;
     std::uint64_t rows_ = 0;
+    fmt::memory_buffer buffer_;
 };
 
 }  // namespace logmetrics::cli

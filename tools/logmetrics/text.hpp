@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Text for people: messages on stderr, the version, values and byte counts in human units, and
-// quoting of arbitrary bytes inside messages.
+// quoting of arbitrary bytes inside messages. All of it is fmt.
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include <fmt/core.h>
 
 #include <logmetrics/sample.hpp>
 
@@ -14,16 +18,37 @@ namespace logmetrics::cli {
 /// "MAJOR.MINOR.PATCH" of this logmetrics.
 std::string version_string();
 
-/// Prints `logmetrics: <text>` and a line end on stderr.
+/// Prints `logmetrics: <text>` and a line end on stderr, in one write.
 void complain(std::string_view text);
 
-/// `text` in double quotes, with quotes, backslashes and control bytes escaped (`\x01`).
+/// `complain(fmt::format(format, args...))`.
+template <class... Args>
+void complain(fmt::format_string<Args...> format, Args&&... args) {
+    complain(std::string_view(fmt::format(format, std::forward<Args>(args)...)));
+}
+
+/// `text` in double quotes with quotes, backslashes and unprintable bytes escaped, as fmt's
+/// `{:?}` does (`"a\"b\x01\tc"`), for bytes from a log inside a message.
 std::string quote_text(std::string_view text);
 
-/// A value as people read it: six significant digits, integers exact, "nan" whatever its sign.
+/// A value as people read it: six significant digits (`%.6g`), integers exact, "nan" whatever
+/// its sign. Formattable with a width and alignment, like a string: `{:>12}`.
+struct human_number {
+    double value = 0;
+    value_type type = value_type::real;
+    std::int64_t integer = 0;  ///< the value when `type` is integer
+};
+
+/// `human_number` as a string.
 std::string human_value(double value, value_type type = value_type::real, std::int64_t integer = 0);
 
 /// A byte count in binary units: "512 B", "1.5 KiB", "3.2 GiB".
 std::string human_bytes(std::uint64_t bytes);
 
 }  // namespace logmetrics::cli
+
+template <>
+struct fmt::formatter<logmetrics::cli::human_number> : fmt::formatter<fmt::string_view> {
+    fmt::format_context::iterator format(const logmetrics::cli::human_number& number,
+                                         fmt::format_context& context) const;
+};
