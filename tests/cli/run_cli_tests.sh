@@ -273,6 +273,50 @@ t_table() {
 check "table: sample rows and the final values" t_table
 
 # ---------------------------------------------------------------------------------------------
+# Outputs: a list of KIND[:PATH][?KEY=VALUE] specs
+# ---------------------------------------------------------------------------------------------
+
+run "$bin" scan --definitions small.json -q --output 'csv?header=false' --output jsonl:samples.jsonl \
+    --output final:final2.json --output table:table.txt small.log
+strip_times samples.jsonl >samples.stripped
+strip_times final2.json >final2.stripped
+t_output_list() {
+    status_is 0 && ! out_has 'timestamp,metric_name' && [ "$(wc -l <out)" -eq 7 ] && out_has ',train:loss,1000,4,7' &&
+        same_as expected.file samples.stripped && same_as expected.final final2.stripped &&
+        grep -Eq '^train:loss +1000 +5 +-inf +1000$' table.txt
+}
+check "--output: csv on stdout (no header), jsonl, final and table in files, each complete" t_output_list
+
+run "$bin" scan --definitions small.json -q --final - small.log
+strip_times out >final.only
+t_final_only_stdout() { status_is 0 && same_as expected.final final.only; }
+check "--final - alone: stdout holds the FinalMetricDataList only" t_final_only_stdout
+
+run "$bin" scan --definitions small.json --output xml:out.xml small.log
+t_bad_kind() {
+    status_is 2 && out_empty && err_has '--output "xml:out.xml": unknown kind "xml"' &&
+        err_has 'jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, none' && [ ! -e out.xml ]
+}
+check "unknown output kind: exit 2, the spec named and the kinds listed" t_bad_kind
+
+run "$bin" scan --definitions small.json --output 'csv:a.csv?delimiter=;' small.log
+t_bad_option() { status_is 2 && err_has 'csv does not take the option delimiter (it takes header)'; }
+check "unknown output option: exit 2 naming it" t_bad_option
+
+run "$bin" scan --definitions small.json --format csv --output table small.log
+t_two_stdout() { status_is 2 && out_empty && err_has 'both write to stdout'; }
+check "two outputs on stdout: exit 2" t_two_stdout
+
+if [ -w /dev/full ]; then
+    run "$bin" scan --definitions small.json -q --output csv:/dev/full --output jsonl:still.jsonl small.log
+    strip_times still.jsonl >still.stripped
+    t_failing_output() {
+        status_is 1 && err_has 'csv:/dev/full failed: cannot write /dev/full' && same_as expected.file still.stripped
+    }
+    check "a failing output is named, exit 1, and the other output is complete" t_failing_output
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Inputs, streams, modes
 # ---------------------------------------------------------------------------------------------
 
@@ -359,7 +403,7 @@ check "no subcommand: prints help" t_bare
 
 run "$bin" scan --help
 t_help() {
-    status_is 0 && out_has '--definitions' && out_has '--mode' && out_has '--engine' && out_has '--format' &&
+    status_is 0 && out_has '--definitions' && out_has '--mode' && out_has '--engine' && out_has '--output' && out_has '--format' &&
         out_has '--final' && out_has '--max-line-length' && out_has '--no-limits' && out_has '--stream' &&
         out_has '--quiet' && out_has 'terminal' && out_has '#011' && out_has 'infinity'
 }

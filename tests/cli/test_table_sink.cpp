@@ -2,12 +2,12 @@
 // The table the CLI prints (tools/logmetrics/table_sink.hpp): heading, rows, stream headings,
 // final values, and a failing stream.
 
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <logmetrics/error.hpp>
-#include <logmetrics/sinks/memory_store.hpp>
 
 #include "support/catch.hpp"
 #include "table_sink.hpp"
@@ -31,7 +31,7 @@ sample make_sample(std::string_view name, double value, std::uint64_t line, std:
 
 TEST_CASE("table_sink writes a heading, then one aligned row per sample", "[cli][table]") {
     std::ostringstream out;
-    table_sink table(out, 10, false);
+    table_sink table(out, {"train:loss", "acc"}, false);
     const std::vector<sample> batch = {make_sample("train:loss", 0.25, 3, 1), make_sample("acc", 1000, 12345, 42)};
     table.write(batch);
     table.write(make_sample("x", -1.5e-7, 1234567, 123456));
@@ -43,45 +43,62 @@ TEST_CASE("table_sink writes a heading, then one aligned row per sample", "[cli]
           "1234567  x               -1.5e-07  123456\n");  // wide cells push, never cut
 }
 
-TEST_CASE("table_sink names each stream only when asked to", "[cli][table]") {
+TEST_CASE("table_sink names the stream whenever the label changes, when asked to", "[cli][table]") {
     std::ostringstream labelled, plain;
-    table_sink with_labels(labelled, 6, true);
-    table_sink without(plain, 6, false);
-    with_labels.begin_stream("a.log");
-    without.begin_stream("a.log");
-    CHECK(labelled.str().ends_with("==> a.log <==\n"));
-    CHECK(plain.str().find("a.log") == std::string::npos);
+    table_sink with_labels(labelled, {"loss"}, true);
+    table_sink without(plain, {"loss"}, false);
+    sample a = make_sample("loss", 1, 1, 0), b = make_sample("loss", 2, 1, 0);
+    a.stream = "a.log";
+    b.stream = "b.log";
+    const std::vector<sample> batch = {a, a, b, a};
+    for (table_sink* table : {&with_labels, &without}) table->write(batch);
+    CHECK(labelled.str().substr(labelled.str().find("-\n") + 2) ==
+          "==> a.log <==\n"
+          "     1  loss               1      0\n"
+          "     1  loss               1      0\n"
+          "==> b.log <==\n"
+          "     1  loss               2      0\n"
+          "==> a.log <==\n"
+          "     1  loss               1      0\n");
+    CHECK(plain.str().find("==>") == std::string::npos);
 }
 
-TEST_CASE("table_sink's final values: last value, count, min and max per metric, '-' when none", "[cli][table]") {
-    memory_store store;
-    const std::vector<sample> batch = {make_sample("loss", 0.5, 1, 0), make_sample("loss", 0.25, 2, 1),
-                                       make_sample("loss", 0.75, 3, 2)};
-    store.write(batch);
+TEST_CASE("table_sink's final values: last value, count, min and max per metric (NaN skipped), '-' when none",
+          "[cli][table]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<sample> batch = {make_sample("loss", 0.5, 1, 0), make_sample("loss", 0.25, 2, 1),
+                                 make_sample("loss", nan, 3, 2), make_sample("loss", 0.75, 4, 3),
+                                 make_sample("lr", nan, 4, 0),   make_sample("steps", 0, 5, 0)};
+    batch[4].metric = 2;
+    batch[5].metric = 3;
+    batch[5].type = value_type::integer;
+    batch[5].integer = 9007199254740993;
+    batch[5].value = 9007199254740993.0;
     std::ostringstream out;
-    table_sink table(out, 6, false);
+    table_sink table(out, {"loss", "acc", "lr", "steps"}, false);
     table.write(batch);
     out.str("");
-    table.write_final(store, {"loss", "acc"});
+    table.close();
     CHECK(out.str() ==
           "\nfinal values\n"
           "metric    last value  count           min           max\n"
           "------  ------------  -----  ------------  ------------\n"
-          "loss            0.75      3          0.25          0.75\n"
-          "acc                -      0             -             -\n");
+          "loss            0.75      4          0.25          0.75\n"
+          "acc                -      0             -             -\n"
+          "lr               nan      1           nan           nan\n"
+          "steps   9007199254740993      1    9.0072e+15    9.0072e+15\n");
 }
 
 TEST_CASE("table_sink says when there were no samples", "[cli][table]") {
-    memory_store store;
     std::ostringstream out;
-    table_sink table(out, 6, false);
-    table.write_final(store, {"loss"});
+    table_sink table(out, {"loss"}, false);
+    table.close();
     CHECK(out.str().find("(no samples)\n\nfinal values\n") != std::string::npos);
 }
 
 TEST_CASE("table_sink throws an io_error once its stream has failed", "[cli][table]") {
     std::ostringstream out;
-    table_sink table(out, 6, false);
+    table_sink table(out, {"loss"}, false);
     out.setstate(std::ios::badbit);
     REQUIRE_THROWS_AS(table.write(make_sample("loss", 1, 1, 0)), logmetrics::error);
     REQUIRE_THROWS_AS(table.flush(), logmetrics::error);

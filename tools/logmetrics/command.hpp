@@ -9,6 +9,7 @@
 // main() only parses, runs what was chosen and maps stray exceptions to an exit status.
 
 #include <functional>
+#include <stdexcept>
 
 namespace CLI {
 class App;
@@ -19,6 +20,11 @@ namespace logmetrics::cli {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_failure = 1;  ///< an input could not be read, an output not written
 inline constexpr int exit_usage = 2;    ///< bad options, bad metric definitions
+
+/// A command line that cannot be run as given (exit status 2); what() says why.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 /// The subcommand the command line chose, bound to its options; returns the exit status.
 using command = std::function<int()>;

@@ -14,8 +14,9 @@ struct scan_options {
     std::string mode = "sagemaker";
     std::string engine;  ///< empty: the build's default (hyperscan when it has it)
     bool engine_given = false;
-    std::string format = "jsonl";
-    std::string final_path;
+    std::vector<std::string> outputs;  ///< --output SPEC..., in order
+    std::string format;                ///< --format X: the shorthand for --output X
+    std::string final_path;            ///< --final FILE: the shorthand for --output final:FILE
     std::size_t max_line_length = 256 * 1024;
     bool no_limits = false;
     std::string stream_label;

@@ -1,100 +1,185 @@
 // SPDX-License-Identifier: MIT
 #include "outputs.hpp"
 
-#include <algorithm>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <optional>
+#include <ostream>
 #include <utility>
 
-#include <logmetrics/sinks/csv.hpp>
-#include <logmetrics/sinks/jsonl.hpp>
-#include <logmetrics/sinks/memory_store.hpp>
-#include <logmetrics/sinks/null.hpp>
+#include <logmetrics/error.hpp>
 
-#include "table_sink.hpp"
+#include "fd_io.hpp"
 #include "text.hpp"
 
 namespace logmetrics::cli {
 
-outputs::outputs(output_config config, int stdout_fd, std::size_t buffer_size)
-    : config_(std::move(config)), stdout_buffer_(stdout_fd, buffer_size), stdout_(&stdout_buffer_) {}
+/// Where an output's bytes go: a descriptor behind a large buffer that keeps the first errno.
+struct outputs::destination {
+    destination(std::string label, int descriptor, bool owned, std::size_t size)
+        : name(std::move(label)),
+          to_stdout(!owned),
+          fd(descriptor),
+          owns_fd(owned),
+          buffer(descriptor, size),
+          stream(&buffer) {}
+    destination(const destination&) = delete;
+    destination& operator=(const destination&) = delete;
+    ~destination() {
+        if (fd >= 0) stream.flush();
+        if (owns_fd && fd >= 0) ::close(fd);
+    }
 
-bool outputs::open() {
-    if (!config_.final_path.empty() && config_.final_path != "-") {
-        final_file_.open(config_.final_path, std::ios::binary | std::ios::trunc);
-        if (!final_file_) {
-            complain("cannot write {}: {}", config_.final_path, std::strerror(errno));
-            return false;
+    bool failed() const noexcept { return buffer.error() != 0; }
+
+    /// Writes out what is buffered and closes the descriptor if it owns it; the errno of the
+    /// first failure, or 0.
+    int settle() noexcept {
+        stream.flush();
+        int error = buffer.error();
+        if (owns_fd && fd >= 0) {
+            if (::close(fd) != 0 && error == 0) error = errno;
+            fd = -1;
+        }
+        return error;
+    }
+
+    std::string name;  // "stdout" or the path
+    bool to_stdout;
+    int fd;
+    bool owns_fd;
+    fd_buffer buffer;
+    std::ostream stream;
+};
+
+struct outputs::entry {
+    std::string name;                 // the spec as given
+    destination* where;               // stdout or its file
+    std::optional<output_sink> sink;  // empty when it could not be made
+    std::uint64_t errors = 0;
+};
+
+namespace {
+
+/// Every output behind one sink: each call goes to every output, guarded, so a failing output
+/// stops none of the others; each failure is counted for its output, and the first is reported
+/// by the output's name (unless its destination failed: that is reported once, with its errno,
+/// by outputs::finish). Never throws.
+class output_list {
+public:
+    explicit output_list(std::vector<outputs::entry>& entries) : entries_(&entries) {}
+
+    void write(const sample& s) noexcept { write(std::span<const sample>(&s, 1)); }
+    void write(std::span<const sample> batch) noexcept {
+        for (auto& e : *entries_) {
+            if (e.sink) guarded(e, [&] { e.sink->write(batch); });
         }
     }
-    const bool want_store = !config_.final_path.empty() || config_.format == "table";
-    store_ = want_store ? any_sink(memory_store{}) : any_sink(null_sink{});
-    if (config_.format == "jsonl") {
-        writer_ = any_sink(jsonl_sink(stdout_));
-    } else if (config_.format == "csv") {
-        writer_ = any_sink(csv_sink(stdout_));
-    } else if (config_.format == "table") {
-        std::size_t metric_width = 6;
-        for (const auto& name : config_.metric_names) {
-            metric_width = std::max(metric_width, std::min<std::size_t>(name.size(), 48));
+    void flush() noexcept {
+        for (auto& e : *entries_) {
+            if (e.sink) guarded(e, [&] { e.sink->flush(); });
         }
-        writer_ = any_sink(table_sink(stdout_, metric_width, config_.label_streams));
-    } else {
-        writer_ = any_sink(null_sink{});
+    }
+    void close() noexcept {
+        for (auto& e : *entries_) {
+            if (e.sink) guarded(e, [&] { e.sink->close(); });
+        }
+    }
+
+    /// Runs `call` for output `e`; what it throws is counted and reported.
+    template <class Call>
+    static void guarded(outputs::entry& e, Call&& call) noexcept {
+        try {
+            call();
+        } catch (const std::exception& x) {
+            report(e, x.what());
+        } catch (...) {
+            report(e, "unknown exception");
+        }
+    }
+
+private:
+    static void report(outputs::entry& e, std::string_view message) noexcept {
+        if (e.errors++ > 0 || e.where->failed()) return;
+        try {
+            complain("{} failed: {} (further errors are only counted)", e.name, message);
+        } catch (...) {  // nothing more to do about a failing stderr
+        }
+    }
+
+    std::vector<outputs::entry>* entries_;
+};
+
+}  // namespace
+
+outputs::outputs(std::vector<chosen_output> chosen, std::vector<std::string> metric_names, bool several_streams,
+                 int stdout_fd, std::size_t buffer_size)
+    : chosen_(std::move(chosen)),
+      metric_names_(std::move(metric_names)),
+      several_streams_(several_streams),
+      buffer_size_(buffer_size),
+      stdout_(std::make_unique<destination>("stdout", stdout_fd, false, buffer_size)),
+      sink_(std::make_unique<any_sink>(output_list(entries_))) {}
+
+outputs::~outputs() = default;
+
+bool outputs::open() {
+    entries_.reserve(chosen_.size());
+    for (const chosen_output& c : chosen_) {
+        destination* where = stdout_.get();
+        if (!c.to_stdout) {
+            const std::string& path = *c.spec.target;
+            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+            if (fd < 0) {
+                complain("{}: cannot write {}: {}", output_name(c.spec), path, std::strerror(errno));
+                return false;
+            }
+            files_.push_back(std::make_unique<destination>(path, fd, true, buffer_size_));
+            where = files_.back().get();
+        }
+        entry& e = entries_.emplace_back(entry{output_name(c.spec), where, std::nullopt, 0});
+        const output_context context{where->stream, metric_names_, several_streams_};
+        output_list::guarded(e, [&] { e.sink.emplace(c.kind->make(c.spec, context)); });
     }
     return true;
 }
 
-void outputs::begin_stream(std::string_view name) {
-    if (auto* table = writer_->target<table_sink>()) {
-        try {
-            table->begin_stream(name);
-        } catch (const std::exception&) {  // stdout failed: the next write reports it
-        }
+bool outputs::all_failed() const noexcept {
+    if (entries_.empty()) return false;
+    for (const entry& e : entries_) {
+        if (e.sink && !e.where->failed()) return false;
     }
-}
-
-std::function<void(const sink_error&)> outputs::error_handler() {
-    return [this](const sink_error& e) {
-        // A failing stdout is reported once, with its errno, by finish().
-        if (e.sink == 0 && stdout_failed()) return;
-        if (e.sink < 2 && !reported_[e.sink]) {
-            reported_[e.sink] = true;
-            complain("{} failed: {} (further errors are only counted)", slot_names[e.sink], e.message);
-        }
-    };
+    return true;
 }
 
 bool outputs::finish() {
-    bool ok = true;
-    auto* store = store_->target<memory_store>();
-    if (config_.format == "table" && store && !stdout_failed()) {
-        try {
-            writer_->target<table_sink>()->write_final(*store, config_.metric_names);
-        } catch (const std::exception&) {
-            ok = false;  // the buffer's errno is reported below
+    sink_->target<output_list>()->close();
+    bool ok = errors() == 0;
+    // Each destination has one output: a file its own, stdout at most one (choose_outputs).
+    for (entry& e : entries_) {
+        if (const int error = e.where->settle(); error != 0) {
+            complain("{} failed: cannot write {}{}: {}", e.name, e.where->to_stdout ? "to " : "", e.where->name,
+                     std::strerror(error));
+            ok = false;
         }
-    }
-    if (!config_.final_path.empty() && store) {
-        std::ostream& out = config_.final_path == "-" ? stdout_ : final_file_;
-        store->write_final_metrics(out);
-        out << '\n';
-        out.flush();
-        if (&out == &final_file_) {
-            final_file_.close();
-            if (!final_file_) {
-                complain("cannot write {}: {}", config_.final_path, std::strerror(errno));
-                ok = false;
-            }
-        }
-    }
-    stdout_.flush();
-    if (stdout_buffer_.error() != 0) {
-        complain("cannot write to stdout: {}", std::strerror(stdout_buffer_.error()));
-        ok = false;
     }
     return ok;
+}
+
+std::size_t outputs::size() const noexcept { return entries_.size(); }
+
+std::string_view outputs::name(std::size_t i) const noexcept { return entries_[i].name; }
+
+std::uint64_t outputs::errors(std::size_t i) const noexcept { return entries_[i].errors; }
+
+std::uint64_t outputs::errors() const noexcept {
+    std::uint64_t total = 0;
+    for (const entry& e : entries_) total += e.errors;
+    return total;
 }
 
 }  // namespace logmetrics::cli

@@ -1,69 +1,68 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// The outputs of a scan: what stdout shows (jsonl, csv, table or nothing), the memory store
-// behind the table's final values and `--final`, and the FinalMetricDataList file. They own
-// stdout's buffer, report sink failures once each, and say whether stdout has failed.
+// The outputs of a scan: the chosen outputs (output_kinds.hpp), each a named sink writing to
+// stdout or to its own file, behind one sink that every stream's monitor writes to. A failing
+// output stops none of the others: its failures are counted and the first is reported by its
+// name; write errors on stdout and files are reported once, with their errno, at the end.
 
 #include <cstddef>
-#include <fstream>
-#include <functional>
-#include <optional>
-#include <ostream>
+#include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <logmetrics/monitor.hpp>
+#include <logmetrics/sample.hpp>
 #include <logmetrics/sink.hpp>
 
-#include "fd_io.hpp"
+#include "output_kinds.hpp"
 
 namespace logmetrics::cli {
 
-/// What the outputs are made of.
-struct output_config {
-    std::string format = "jsonl";           ///< what stdout shows: jsonl, csv, table or none
-    std::string final_path;                 ///< FinalMetricDataList: empty for none, "-" for stdout
-    std::vector<std::string> metric_names;  ///< the definitions' metrics, in order (for the table)
-    bool label_streams = false;             ///< several streams: the table names each
-};
-
-/// The sinks every stream writes to: slot 0 is what stdout shows, slot 1 the memory store (kept
-/// for `--final` and the table's final values; a null sink when neither is asked for, so a
-/// `--format none` benchmark does not hold every sample in memory).
 class outputs {
 public:
-    static constexpr const char* slot_names[2] = {"writing samples to stdout", "the memory store"};
+    /// `stdout_fd`: STDOUT_FILENO in the tool, written through a buffer of `buffer_size` bytes.
+    /// `metric_names`: the definitions' metrics; `several_streams`: more than one input.
+    outputs(std::vector<chosen_output> chosen, std::vector<std::string> metric_names, bool several_streams,
+            int stdout_fd, std::size_t buffer_size);
+    outputs(const outputs&) = delete;
+    outputs& operator=(const outputs&) = delete;
+    ~outputs();
 
-    /// Writes to `stdout_fd` (STDOUT_FILENO in the tool) through a buffer of `buffer_size` bytes.
-    outputs(output_config config, int stdout_fd, std::size_t buffer_size);
-
-    /// Opens the --final file and makes the sinks; false (after saying why) on failure.
+    /// Creates (truncates) each output's file and makes the sinks; false after saying why when a
+    /// file cannot be created.
     bool open();
 
-    any_sink& writer() noexcept { return *writer_; }
-    any_sink& store() noexcept { return *store_; }
+    /// What every monitor writes to: each sample goes to every output. It never throws.
+    any_sink& sink() noexcept { return *sink_; }
 
-    /// Tells the writer that the next samples come from a new stream (the table names it).
-    void begin_stream(std::string_view name);
+    /// Whether every output's destination has failed (stdout closed, a disk full): reading on
+    /// would be for nothing. False when there are no outputs.
+    bool all_failed() const noexcept;
 
-    /// The monitors' sink error handler: says what failed the first time, counts the rest.
-    std::function<void(const sink_error&)> error_handler();
-
-    /// Whether writing to stdout failed (closed, full, a pipe nobody reads): scanning stops.
-    bool stdout_failed() const noexcept { return stdout_buffer_.error() != 0; }
-
-    /// Writes the table's final values and the --final JSON; returns false on a write failure.
+    /// Ends every output (the table's final values, the FinalMetricDataList), flushes, and
+    /// reports write errors; false if any output failed at any point.
     bool finish();
 
+    /// The outputs' names (their specs as given), in order, and the failures of each so far.
+    std::size_t size() const noexcept;
+    std::string_view name(std::size_t i) const noexcept;
+    std::uint64_t errors(std::size_t i) const noexcept;
+    std::uint64_t errors() const noexcept;
+
+    struct destination;  ///< stdout or a file (outputs.cpp)
+    struct entry;        ///< one output (outputs.cpp)
+
 private:
-    output_config config_;
-    fd_buffer stdout_buffer_;
-    std::ostream stdout_;
-    std::ofstream final_file_;
-    std::optional<any_sink> writer_;
-    std::optional<any_sink> store_;
-    bool reported_[2] = {false, false};
+    std::vector<chosen_output> chosen_;
+    std::vector<std::string> metric_names_;
+    bool several_streams_;
+    std::size_t buffer_size_;
+    std::unique_ptr<destination> stdout_;
+    std::vector<std::unique_ptr<destination>> files_;
+    std::vector<entry> entries_;
+    std::unique_ptr<any_sink> sink_;
 };
 
 }  // namespace logmetrics::cli

@@ -61,7 +61,7 @@ std::vector<std::string> describe_plans(const Matcher& matcher) {
 
 struct pipeline::compiled {
     virtual ~compiled() = default;
-    virtual std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& first, any_sink& second) const = 0;
+    virtual std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& sink) const = 0;
     std::string_view name;
     std::vector<std::string> plans;
 };
@@ -77,8 +77,8 @@ public:
         plans = describe_plans(*matcher_);
     }
 
-    std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& first, any_sink& second) const override {
-        auto monitor = make_monitor(matcher_, std::move(options), first, second);
+    std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& sink) const override {
+        auto monitor = make_monitor(matcher_, std::move(options), sink);
         return std::make_unique<monitor_of<decltype(monitor)>>(std::move(monitor));
     }
 
@@ -118,8 +118,8 @@ std::string_view pipeline::engine_name() const noexcept { return compiled_->name
 
 const std::vector<std::string>& pipeline::plans() const noexcept { return compiled_->plans; }
 
-std::unique_ptr<stream_monitor> pipeline::open(monitor_options options, any_sink& first, any_sink& second) const {
-    return compiled_->open(std::move(options), first, second);
+std::unique_ptr<stream_monitor> pipeline::open(monitor_options options, any_sink& sink) const {
+    return compiled_->open(std::move(options), sink);
 }
 
 }  // namespace logmetrics::cli

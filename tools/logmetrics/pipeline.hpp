@@ -55,10 +55,9 @@ public:
     /// ("runs as pcre2-only: <reason>"), else an empty string.
     const std::vector<std::string>& plans() const noexcept;
 
-    /// A monitor for one stream over the shared matcher, writing to both sinks (held by
-    /// reference: they must outlive it). Sink errors go to `options.on_sink_error` with the
-    /// sink's position (0: `first`, 1: `second`).
-    std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& first, any_sink& second) const;
+    /// A monitor for one stream over the shared matcher, writing to `sink` (held by reference:
+    /// it must outlive the monitor).
+    std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& sink) const;
 
     struct compiled;  ///< the compiled matcher, behind an interface (pipeline.cpp)
 

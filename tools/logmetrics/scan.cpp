@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <logmetrics/definition.hpp>
 #include <logmetrics/definitions_json.hpp>
@@ -26,6 +27,7 @@
 #include "command.hpp"
 #include "fd_io.hpp"
 #include "options.hpp"
+#include "output_kinds.hpp"
 #include "outputs.hpp"
 #include "pipeline.hpp"
 #include "summary.hpp"
@@ -69,22 +71,26 @@ std::optional<definition_set> load(const scan_options& options, int& status) {
     return std::nullopt;
 }
 
+/// The outputs the options ask for: --format X, then each --output SPEC, then --final FILE.
+std::vector<std::string> output_specs(const scan_options& options) {
+    std::vector<std::string> specs;
+    if (!options.format.empty()) specs.push_back(options.format);
+    specs.insert(specs.end(), options.outputs.begin(), options.outputs.end());
+    if (!options.final_path.empty()) specs.push_back("final:" + options.final_path);
+    return specs;
+}
+
 /// Compiles once, then reads each input with its own monitor, all writing to the same outputs.
 /// Throws logmetrics::error only while compiling (before any output).
 int scan(const scan_options& options, const definition_set& definitions, const framing_options& framing,
-         const std::vector<input>& inputs) {
+         std::vector<chosen_output> chosen, const std::vector<input>& inputs) {
     using clock = std::chrono::steady_clock;
     const auto started = clock::now();
     const pipeline engine(definitions, options.engine.empty() ? default_engine() : options.engine,
                           options.engine_given);
     const auto compiled = clock::now();
 
-    output_config config;
-    config.format = options.format;
-    config.final_path = options.final_path;
-    config.metric_names = definitions.metric_names();
-    config.label_streams = inputs.size() > 1;
-    outputs out(std::move(config), STDOUT_FILENO, stdout_buffer_size);
+    outputs out(std::move(chosen), definitions.metric_names(), inputs.size() > 1, STDOUT_FILENO, stdout_buffer_size);
     if (!out.open()) return exit_failure;
 
     int status = exit_ok;
@@ -98,16 +104,14 @@ int scan(const scan_options& options, const definition_set& definitions, const f
             continue;
         }
 
-        out.begin_stream(in.name());
         monitor_options monitor_options;
         monitor_options.framing = framing;
         monitor_options.stream = in.label;
-        monitor_options.on_sink_error = out.error_handler();
-        const auto monitor = engine.open(std::move(monitor_options), out.writer(), out.store());
-        // Stops early when stdout has failed: nobody would see the rest.
+        const auto monitor = engine.open(std::move(monitor_options), out.sink());
+        // Stops early when every output has failed: nobody would see the rest.
         const int read_error = read_all(fd, buffer, [&](std::string_view bytes) {
             monitor->feed(bytes);
-            return !out.stdout_failed();
+            return !out.all_failed();
         });
         monitor->finish();
         if (!in.is_stdin()) ::close(fd);
@@ -116,10 +120,11 @@ int scan(const scan_options& options, const definition_set& definitions, const f
             status = exit_failure;
         }
         totals.add(monitor->stats(), monitor->per_definition(), in.label);
-        if (out.stdout_failed()) break;
+        if (out.all_failed()) break;
     }
 
     if (!out.finish()) status = exit_failure;
+    totals.all.sink_errors += out.errors();
     if (totals.all.sink_errors > 0) status = exit_failure;
     if (!options.quiet) {
         const std::chrono::duration<double> compiling = compiled - started, scanning = clock::now() - compiled;
@@ -155,11 +160,31 @@ options or bad metric definitions.
 Example:
   logmetrics scan --definitions examples/data/metrics.json --format table examples/data/train.log)";
 
+/// --output's help: the grammar, then each kind's syntax and what it writes.
+std::string output_help() {
+    std::string text =
+        "Where samples go (repeatable): KIND[:PATH][?KEY=VALUE&...];\n"
+        "PATH '-' or left out: stdout, for one output at most.\n"
+        "Default: jsonl. The kinds:\n";
+    for (const output_kind& kind : output_kinds()) {
+        text += fmt::format("  {}\n      {}\n", output_syntax(kind), kind.help);
+    }
+    text.pop_back();
+    return text;
+}
+
 }  // namespace
 
 int run_scan(const scan_options& options) {
     if (options.engine == "hyperscan" && !have_hyperscan()) {
         complain("--engine hyperscan: this logmetrics was built without Hyperscan; use --engine pcre2");
+        return exit_usage;
+    }
+    std::vector<chosen_output> chosen;
+    try {
+        chosen = choose_outputs(output_specs(options));
+    } catch (const usage_error& e) {
+        complain(e.what());
         return exit_usage;
     }
     int status = exit_ok;
@@ -179,7 +204,7 @@ int run_scan(const scan_options& options) {
     }
 
     try {
-        return scan(options, *definitions, framing, inputs);
+        return scan(options, *definitions, framing, std::move(chosen), inputs);
     } catch (const error& e) {
         complain(e.message());
         return exit_failure;
@@ -208,21 +233,16 @@ void add_scan(CLI::App& app, command& chosen) {
                          (have_hyperscan() ? "hyperscan)" : "pcre2;\nthis build has no Hyperscan)"))
         ->check(CLI::IsMember({"hyperscan", "pcre2"}))
         ->type_name("ENGINE");
+    scan->add_option("-o,--output", options->outputs, output_help())->type_name("SPEC")->allow_extra_args(false);
     scan->add_option("-f,--format", options->format,
-                     "What stdout shows:\n"
-                     "  jsonl  a JSON object per sample: line, name, value,\n"
-                     "         step, timestamp, stream\n"
-                     "  csv    timestamp,metric_name,value,step,line\n"
-                     "  table  aligned samples, then each metric's last value,\n"
-                     "         count, min and max\n"
-                     "  none   nothing (the summary still counts)")
+                     "What stdout shows: jsonl, csv, table or none; the\n"
+                     "shorthand for --output FORMAT")
         ->check(CLI::IsMember({"jsonl", "csv", "table", "none"}))
-        ->type_name("FORMAT")
-        ->capture_default_str();
+        ->type_name("FORMAT");
     scan->add_option("--final", options->final_path,
                      "Also write each metric's last value to FILE ('-': stdout)\n"
-                     "as SageMaker's FinalMetricDataList JSON:\n"
-                     "[{\"MetricName\", \"Value\", \"Timestamp\"}]")
+                     "as SageMaker's FinalMetricDataList JSON; the shorthand\n"
+                     "for --output final:FILE")
         ->type_name("FILE");
     scan->add_option("--max-line-length", options->max_line_length,
                      "Longest line matched in one piece (at least 4); longer\n"

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "table_sink.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <iterator>
-#include <optional>
+#include <utility>
 
 #include <logmetrics/error.hpp>
 
@@ -12,13 +14,30 @@ namespace logmetrics::cli {
 
 namespace {
 
-/// A statistic's cell: the value, or "-" when there is none.
-std::string or_dash(std::optional<double> value) { return value ? human_value(*value) : "-"; }
+std::size_t metric_column_width(const std::vector<std::string>& metrics) {
+    std::size_t width = 6;  // "metric"
+    for (const auto& name : metrics) width = std::max(width, std::min<std::size_t>(name.size(), 48));
+    return width;
+}
 
 }  // namespace
 
-table_sink::table_sink(std::ostream& out, std::size_t metric_width, bool label_streams)
-    : out_(&out), metric_width_(metric_width), label_streams_(label_streams) {
+void table_sink::metric_summary::observe(const sample& s) noexcept {
+    ++count;
+    last = s.value;
+    last_integer = s.integer;
+    last_type = s.type;
+    if (std::isnan(s.value)) return;
+    min = std::isnan(min) ? s.value : std::min(min, s.value);
+    max = std::isnan(max) ? s.value : std::max(max, s.value);
+}
+
+table_sink::table_sink(std::ostream& out, std::vector<std::string> metrics, bool label_streams)
+    : out_(&out),
+      metrics_(std::move(metrics)),
+      summaries_(metrics_.size()),
+      metric_width_(metric_column_width(metrics_)),
+      label_streams_(label_streams) {
     fmt::format_to(std::back_inserter(buffer_), "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n",
                    "line", line_width, "metric", metric_width_, "value", value_width, "step", step_width, "",
                    line_width, "", metric_width_, "", value_width, "", step_width);
@@ -30,42 +49,40 @@ void table_sink::write(const sample& s) { write(std::span<const sample>(&s, 1));
 void table_sink::write(std::span<const sample> batch) {
     auto out = std::back_inserter(buffer_);
     for (const sample& s : batch) {
+        if (label_streams_ && (rows_ == 0 || s.stream != stream_)) {
+            stream_ = s.stream;
+            out = fmt::format_to(out, "==> {} <==\n", s.stream);
+        }
         out = fmt::format_to(out, "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n", s.line, line_width, s.name, metric_width_,
                              human_number{s.value, s.type, s.integer}, value_width, s.step, step_width);
+        if (s.metric < summaries_.size()) summaries_[s.metric].observe(s);
+        ++rows_;
     }
-    rows_ += batch.size();
     write_buffer();
 }
 
 void table_sink::flush() {
     out_->flush();
-    if (!*out_) throw error(errc::io_error, "cannot write the table to stdout");
+    if (!*out_) throw error(errc::io_error, "cannot write the table");
 }
 
-void table_sink::begin_stream(std::string_view label) {
-    if (!label_streams_) return;
-    fmt::format_to(std::back_inserter(buffer_), "==> {} <==\n", label);
-    write_buffer();
-}
-
-void table_sink::write_final(const memory_store& store, const std::vector<std::string>& metrics) {
+void table_sink::close() {
     auto out = std::back_inserter(buffer_);
     if (rows_ == 0) out = fmt::format_to(out, "(no samples)\n");
     out = fmt::format_to(out, "\nfinal values\n{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", "metric", metric_width_,
                          "last value", value_width, "count", count_width, "min", value_width, "max", value_width);
     out = fmt::format_to(out, "{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n", "", metric_width_, "", value_width, "",
                          count_width, "", value_width, "", value_width);
-    for (const std::string& name : metrics) {
-        const auto last = store.last_point(name);
-        if (!last) {
-            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", name, metric_width_, "-", value_width,
-                                 0, count_width, "-", value_width, "-", value_width);
-            continue;
+    for (std::size_t i = 0; i < metrics_.size(); ++i) {
+        const metric_summary& m = summaries_[i];
+        if (m.count == 0) {
+            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_, "-",
+                                 value_width, 0, count_width, "-", value_width, "-", value_width);
+        } else {
+            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_,
+                                 human_number{m.last, m.last_type, m.last_integer}, value_width, m.count, count_width,
+                                 human_number{m.min}, value_width, human_number{m.max}, value_width);
         }
-        out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", name, metric_width_,
-                             human_number{last->value, last->type, last->integer}, value_width, store.count(name),
-                             count_width, or_dash((store.min)(name)), value_width, or_dash((store.max)(name)),
-                             value_width);
     }
     write_buffer();
     flush();
@@ -74,7 +91,7 @@ void table_sink::write_final(const memory_store& store, const std::vector<std::s
 void table_sink::write_buffer() {
     out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();
-    if (!*out_) throw error(errc::io_error, "cannot write the table to stdout");
+    if (!*out_) throw error(errc::io_error, "cannot write the table");
 }
 
 }  // namespace logmetrics::cli

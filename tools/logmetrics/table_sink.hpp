@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// table_sink: samples as aligned rows for people (line, metric, value, step), and at the end the
-// final value and statistics of each metric, taken from a memory_store. Each batch is formatted
-// (fmt) into one reused buffer and written to the stream at once.
+// table_sink: samples as aligned rows for people (line, metric, value, step) and, at close(), each
+// metric's last value, count, min and max. Each batch is formatted (fmt) into one reused buffer
+// and written to the stream at once.
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 #include <span>
 #include <string>
@@ -15,11 +16,10 @@
 #include <fmt/format.h>
 
 #include <logmetrics/sample.hpp>
-#include <logmetrics/sinks/memory_store.hpp>
 
 namespace logmetrics::cli {
 
-/// `--format table`. Writes its heading when made; throws logmetrics::error (io_error) when the
+/// The `table` output. Writes its heading when made; throws logmetrics::error (io_error) when the
 /// stream has gone bad. Columns are padded to their width, never cut: a wider cell pushes the
 /// rest of its row to the right.
 class table_sink {
@@ -29,27 +29,40 @@ public:
     static constexpr std::size_t step_width = 5;
     static constexpr std::size_t count_width = 5;
 
-    /// `metric_width`: the width of the metric column. `label_streams`: begin_stream() writes a
-    /// heading (there are several streams).
-    table_sink(std::ostream& out, std::size_t metric_width, bool label_streams);
+    /// `metrics`: the definitions' metric names, in order (a sample's `metric` indexes them); the
+    /// metric column is as wide as the longest, from 6 to 48. `label_streams`: a heading names
+    /// the stream whenever the samples' stream label changes (there are several streams).
+    table_sink(std::ostream& out, std::vector<std::string> metrics, bool label_streams);
 
     void write(const sample& s);
     void write(std::span<const sample> batch);
     void flush();
 
-    /// Called before each input is read: with several inputs, a heading names the stream.
-    void begin_stream(std::string_view label);
-
-    /// The "final values" table: per metric (in the order given) its last value, count, min, max.
-    void write_final(const memory_store& store, const std::vector<std::string>& metrics);
+    /// The "final values" table: per metric, in order, its last value, count, min and max (NaN
+    /// skipped, as memory_store does), or "-" when it has no samples.
+    void close();
 
 private:
+    /// The running summary of one metric's samples.
+    struct metric_summary {
+        std::uint64_t count = 0;
+        double last = 0;
+        std::int64_t last_integer = 0;
+        value_type last_type = value_type::real;
+        double min = std::numeric_limits<double>::quiet_NaN();
+        double max = std::numeric_limits<double>::quiet_NaN();
+        void observe(const sample& s) noexcept;
+    };
+
     /// Writes the buffer to the stream and empties it; throws when the stream has failed.
     void write_buffer();
 
     std::ostream* out_;
+    std::vector<std::string> metrics_;
+    std::vector<metric_summary> summaries_;
     std::size_t metric_width_;
     bool label_streams_;
+    std::string stream_;  // the label of the last heading
     std::uint64_t rows_ = 0;
     fmt::memory_buffer buffer_;
 };
