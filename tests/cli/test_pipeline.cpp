@@ -23,14 +23,14 @@ const definition_set loss_and_acc({{"loss", "loss=(\\S+)"}, {"acc", "acc=(\\S+)"
 }  // namespace
 
 TEST_CASE("the default engine is hyperscan exactly when the build has it", "[cli][pipeline]") {
-    CHECK(default_engine() == (have_hyperscan() ? "hyperscan" : "pcre2"));
+    CHECK(default_engine() == (have_hyperscan() ? engine_kind::hyperscan : engine_kind::pcre2));
 }
 
 TEST_CASE("a pipeline's monitors write every sample to the sink and count per definition", "[cli][pipeline]") {
-    const std::string engine = GENERATE(as<std::string>{}, "pcre2", "hyperscan");
-    if (engine == "hyperscan" && !have_hyperscan()) return;  // nothing to compile it with
-    const pipeline compiled(loss_and_acc, engine, true);
-    CHECK(compiled.engine_name() == engine);
+    const engine_kind engine =
+        have_hyperscan() ? GENERATE(engine_kind::pcre2, engine_kind::hyperscan) : engine_kind::pcre2;
+    const pipeline compiled(loss_and_acc, engine);
+    CHECK(compiled.engine() == engine);
     REQUIRE(compiled.plans().size() == 2);
 
     any_sink sink(recording_sink{});
@@ -58,8 +58,22 @@ TEST_CASE("a pipeline's monitors write every sample to the sink and count per de
     CHECK(per[1].samples == 2);
 }
 
+TEST_CASE("Hyperscan compiles when the build has it, and is refused as unavailable when not", "[cli][pipeline]") {
+    if (have_hyperscan()) {
+        CHECK(pipeline(loss_and_acc, engine_kind::hyperscan).engine() == engine_kind::hyperscan);
+    } else {
+        try {
+            pipeline(loss_and_acc, engine_kind::hyperscan);
+            FAIL("a build without Hyperscan compiled with it");
+        } catch (const logmetrics::error& e) {
+            CHECK(e.code() == logmetrics::errc::engine_unavailable);
+        }
+    }
+}
+
 TEST_CASE("monitors of one pipeline are independent streams", "[cli][pipeline]") {
-    const pipeline compiled(loss_and_acc, "pcre2", false);
+    const pipeline compiled(loss_and_acc, std::nullopt);
+    CHECK(compiled.engine() == default_engine());
     any_sink sink(recording_sink{});
     auto a = compiled.open(monitor_options{}, sink);
     auto b = compiled.open(monitor_options{}, sink);

@@ -33,6 +33,8 @@ struct scan_options;
 
 /// `logmetrics scan`: reads logs, writes samples, prints a summary.
 void add_scan(CLI::App& app, command& chosen);
+/// Registers `scan` and its options on `app`, bound to `options` (which must outlive `app`).
+CLI::App* add_scan_options(CLI::App& app, scan_options& options);
 int run_scan(const scan_options& options);
 
 }  // namespace logmetrics::cli

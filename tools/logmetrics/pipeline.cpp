@@ -62,7 +62,7 @@ std::vector<std::string> describe_plans(const Matcher& matcher) {
 struct pipeline::compiled {
     virtual ~compiled() = default;
     virtual std::unique_ptr<stream_monitor> open(monitor_options options, any_sink& sink) const = 0;
-    std::string_view name;
+    engine_kind kind = engine_kind::pcre2;
     std::vector<std::string> plans;
 };
 
@@ -71,9 +71,9 @@ namespace {
 template <class Engine>
 class engine_of final : public pipeline::compiled {
 public:
-    engine_of(const definition_set& definitions, const Engine& engine, std::string_view engine_name)
+    engine_of(const definition_set& definitions, const Engine& engine, engine_kind which)
         : matcher_(compile(definitions, engine)) {
-        name = engine_name;
+        kind = which;
         plans = describe_plans(*matcher_);
     }
 
@@ -90,31 +90,31 @@ private:
 
 bool have_hyperscan() noexcept { return LOGMETRICS_CLI_HYPERSCAN != 0; }
 
-std::string_view default_engine() noexcept { return have_hyperscan() ? "hyperscan" : "pcre2"; }
+engine_kind default_engine() noexcept { return have_hyperscan() ? engine_kind::hyperscan : engine_kind::pcre2; }
 
-pipeline::pipeline(const definition_set& definitions, std::string_view engine, bool engine_given) {
+pipeline::pipeline(const definition_set& definitions, std::optional<engine_kind> engine) {
+    if (engine.value_or(default_engine()) == engine_kind::hyperscan) {
 #if LOGMETRICS_CLI_HYPERSCAN
-    if (engine == "hyperscan") {
         try {
-            compiled_ = std::make_unique<engine_of<hyperscan_engine>>(definitions, hyperscan_engine{}, "hyperscan");
+            compiled_ =
+                std::make_unique<engine_of<hyperscan_engine>>(definitions, hyperscan_engine{}, engine_kind::hyperscan);
             return;
         } catch (const error& e) {
-            if (e.code() != errc::engine_unavailable || engine_given) throw;
+            if (e.code() != errc::engine_unavailable || engine) throw;
             complain("{} (falling back to the pcre2 engine)", e.message());
         }
-    }
 #else
-    (void)engine;
-    (void)engine_given;
+        throw error(errc::engine_unavailable, "this logmetrics was built without Hyperscan");
 #endif
-    compiled_ = std::make_unique<engine_of<pcre2_engine>>(definitions, pcre2_engine{}, "pcre2");
+    }
+    compiled_ = std::make_unique<engine_of<pcre2_engine>>(definitions, pcre2_engine{}, engine_kind::pcre2);
 }
 
 pipeline::pipeline(pipeline&&) noexcept = default;
 pipeline& pipeline::operator=(pipeline&&) noexcept = default;
 pipeline::~pipeline() = default;
 
-std::string_view pipeline::engine_name() const noexcept { return compiled_->name; }
+engine_kind pipeline::engine() const noexcept { return compiled_->kind; }
 
 const std::vector<std::string>& pipeline::plans() const noexcept { return compiled_->plans; }
 

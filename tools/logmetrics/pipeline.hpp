@@ -6,7 +6,9 @@
 // has Hyperscan; callers see neither the matcher's type nor the monitor's.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +19,25 @@
 
 namespace logmetrics::cli {
 
+/// The regex engines the tool knows (a build may lack Hyperscan).
+enum class engine_kind : std::uint8_t {
+    hyperscan,  ///< one Hyperscan scan per block of lines selects definitions; PCRE2 extracts
+    pcre2,      ///< every definition's regex on every line
+};
+
+constexpr std::string_view to_string(engine_kind engine) noexcept {
+    switch (engine) {
+        case engine_kind::hyperscan: return "hyperscan";
+        case engine_kind::pcre2: return "pcre2";
+    }
+    return "unknown";
+}
+
 /// Whether this build has the Hyperscan engine.
 bool have_hyperscan() noexcept;
 
-/// The engine used when none is asked for: "hyperscan" when this build has it, else "pcre2".
-std::string_view default_engine() noexcept;
+/// The engine used when none is asked for: Hyperscan when this build has it, else PCRE2.
+engine_kind default_engine() noexcept;
 
 /// A monitor for one stream, whatever the engine (see logmetrics::monitor).
 class stream_monitor {
@@ -40,16 +56,17 @@ public:
 /// The definitions compiled by one engine, ready to make monitors.
 class pipeline {
 public:
-    /// Compiles `definitions` with `engine` ("hyperscan" or "pcre2"). When Hyperscan cannot run
-    /// on this machine and the engine was not asked for (`engine_given` false), says so on
-    /// stderr and compiles with PCRE2. Throws logmetrics::error when it cannot compile.
-    pipeline(const definition_set& definitions, std::string_view engine, bool engine_given);
+    /// Compiles `definitions` with `engine`, or with the default engine when none is asked for;
+    /// then, when Hyperscan cannot run on this machine, it says so on stderr and compiles with
+    /// PCRE2. Throws logmetrics::error when it cannot compile (engine_unavailable when the engine
+    /// asked for is not in this build or cannot run here).
+    pipeline(const definition_set& definitions, std::optional<engine_kind> engine);
     pipeline(pipeline&&) noexcept;
     pipeline& operator=(pipeline&&) noexcept;
     ~pipeline();
 
-    /// The engine that compiled the definitions: "hyperscan" or "pcre2".
-    std::string_view engine_name() const noexcept;
+    /// The engine that compiled the definitions.
+    engine_kind engine() const noexcept;
 
     /// Per definition, how the engine runs it when that deserves a note in the summary
     /// ("runs as pcre2-only: <reason>"), else an empty string.

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <logmetrics/definition.hpp>
 #include <logmetrics/definitions_json.hpp>
@@ -86,9 +88,8 @@ int scan(const scan_options& options, const definition_set& definitions, const f
          std::vector<chosen_output> chosen, const std::vector<input>& inputs) {
     using clock = std::chrono::steady_clock;
     const auto started = clock::now();
-    const pipeline engine(definitions, options.engine.empty() ? default_engine() : options.engine,
-                          options.engine_given);
-    const auto compiled = clock::now();
+    const pipeline compiled(definitions, options.engine);
+    const auto compiled_at = clock::now();
 
     outputs out(std::move(chosen), definitions.metric_names(), inputs.size() > 1, STDOUT_FILENO, stdout_buffer_size);
     if (!out.open()) return exit_failure;
@@ -107,7 +108,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor_options monitor_options;
         monitor_options.framing = framing;
         monitor_options.stream = in.label;
-        const auto monitor = engine.open(std::move(monitor_options), out.sink());
+        const auto monitor = compiled.open(std::move(monitor_options), out.sink());
         // Stops early when every output has failed: nobody would see the rest.
         const int read_error = read_all(fd, buffer, [&](std::string_view bytes) {
             monitor->feed(bytes);
@@ -127,9 +128,10 @@ int scan(const scan_options& options, const definition_set& definitions, const f
     totals.all.sink_errors += out.errors();
     if (totals.all.sink_errors > 0) status = exit_failure;
     if (!options.quiet) {
-        const std::chrono::duration<double> compiling = compiled - started, scanning = clock::now() - compiled;
-        const summary_facts facts{definitions,  engine.plans(),    engine.engine_name(),
-                                  options.mode, compiling.count(), scanning.count()};
+        const std::chrono::duration<double> compiling = compiled_at - started, scanning = clock::now() - compiled_at;
+        const summary_facts facts{
+            definitions,       compiled.plans(), to_string(compiled.engine()), to_string(options.mode),
+            compiling.count(), scanning.count()};
         const std::string text = format_summary(facts, totals);
         std::fwrite(text.data(), 1, text.size(), stderr);
     }
@@ -160,6 +162,25 @@ options or bad metric definitions.
 Example:
   logmetrics scan --definitions examples/data/metrics.json --format table examples/data/train.log)";
 
+/// A validator that turns a name from `names` into its value with CLI11's CheckedTransformer,
+/// described by the names alone ("{a,b,c}"). A name not in the table is refused with the names
+/// listed, and so is the transformer's other spelling (the value's number): names only.
+template <class Value>
+CLI::Validator one_of(const std::vector<std::pair<std::string, Value>>& names) {
+    std::vector<std::string> keys;
+    for (const auto& name : names) keys.push_back(name.first);
+    const CLI::CheckedTransformer transformer(names);
+    return CLI::Validator(
+        [transformer, keys](std::string& input) {
+            const bool known = std::find(keys.begin(), keys.end(), input) != keys.end();
+            const std::string given = input;
+            if (known && transformer(input).empty()) return std::string();
+            input = given;
+            return fmt::format("{:?} is not one of {}", given, fmt::join(keys, ", "));
+        },
+        fmt::format("{{{}}}", fmt::join(keys, ",")));
+}
+
 /// --output's help: the grammar, then each kind's syntax and what it writes.
 std::string output_help() {
     std::string text =
@@ -176,7 +197,7 @@ std::string output_help() {
 }  // namespace
 
 int run_scan(const scan_options& options) {
-    if (options.engine == "hyperscan" && !have_hyperscan()) {
+    if (options.engine == engine_kind::hyperscan && !have_hyperscan()) {
         complain("--engine hyperscan: this logmetrics was built without Hyperscan; use --engine pcre2");
         return exit_usage;
     }
@@ -193,14 +214,12 @@ int run_scan(const scan_options& options) {
 
     framing_options framing;
     framing.max_line_length = options.max_line_length;
-    framing.mode = options.mode == "raw"        ? framing_mode::raw
-                   : options.mode == "terminal" ? framing_mode::terminal
-                                                : framing_mode::sagemaker;
+    framing.mode = options.mode;
     std::vector<std::string> files = options.files;
     if (files.empty()) files.emplace_back("-");
     std::vector<input> inputs;
     for (const std::string& path : files) {
-        inputs.push_back({path, options.stream_given ? options.stream_label : path == "-" ? "stdin" : path});
+        inputs.push_back({path, options.stream_label.value_or(path == "-" ? "stdin" : path)});
     }
 
     try {
@@ -211,8 +230,8 @@ int run_scan(const scan_options& options) {
     }
 }
 
-void add_scan(CLI::App& app, command& chosen) {
-    auto options = std::make_shared<scan_options>();
+CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
+    scan_options* options = &bound;  // the callbacks below hold it
     CLI::App* scan =
         app.add_subcommand("scan", "Read training logs and write the metric samples the definitions find in them");
     scan->footer(help_footer);
@@ -223,21 +242,25 @@ void add_scan(CLI::App& app, command& chosen) {
                      "or a CreateTrainingJob request")
         ->required()
         ->type_name("FILE");
-    scan->add_option("-m,--mode", options->mode,
-                     "How bytes become lines: sagemaker, terminal or raw\n(see Modes below)")
-        ->check(CLI::IsMember({"sagemaker", "terminal", "raw"}))
+    // add_option_function: CLI11 2.1's add_option(name, variable) finds the library's
+    // to_string(framing_mode) by ADL for the default text, and cannot use its string_view.
+    scan->add_option_function<framing_mode>(
+            "-m,--mode", [options](const framing_mode& mode) { options->mode = mode; },
+            "How bytes become lines: sagemaker, terminal or raw\n(see Modes below)")
+        ->transform(one_of(mode_names()))
         ->type_name("MODE")
-        ->capture_default_str();
-    scan->add_option("-e,--engine", options->engine,
-                     std::string("Regex engine: hyperscan or pcre2 (default: ") +
-                         (have_hyperscan() ? "hyperscan)" : "pcre2;\nthis build has no Hyperscan)"))
-        ->check(CLI::IsMember({"hyperscan", "pcre2"}))
+        ->default_str(std::string(to_string(options->mode)));
+    scan->add_option_function<engine_kind>(
+            "-e,--engine", [options](const engine_kind& engine) { options->engine = engine; },
+            fmt::format("Regex engine: hyperscan or pcre2 (default: {})",
+                        have_hyperscan() ? "hyperscan" : "pcre2;\nthis build has no Hyperscan"))
+        ->transform(one_of(engine_names()))
         ->type_name("ENGINE");
     scan->add_option("-o,--output", options->outputs, output_help())->type_name("SPEC")->allow_extra_args(false);
     scan->add_option("-f,--format", options->format,
                      "What stdout shows: jsonl, csv, table or none; the\n"
                      "shorthand for --output FORMAT")
-        ->check(CLI::IsMember({"jsonl", "csv", "table", "none"}))
+        ->transform(one_of(format_names()))
         ->type_name("FORMAT");
     scan->add_option("--final", options->final_path,
                      "Also write each metric's last value to FILE ('-': stdout)\n"
@@ -253,8 +276,9 @@ void add_scan(CLI::App& app, command& chosen) {
     scan->add_flag("--no-limits", options->no_limits,
                    "Lift SageMaker's limits on definitions (40 definitions,\n"
                    "255-character names, 500-character regexes)");
-    scan->add_option("--stream", options->stream_label,
-                     "The stream label samples carry (default: the file's\npath, or \"stdin\")")
+    scan->add_option_function<std::string>(
+            "--stream", [options](const std::string& label) { options->stream_label = label; },
+            "The stream label samples carry (default: the file's\npath, or \"stdin\")")
         ->type_name("LABEL");
     scan->add_flag("-q,--quiet", options->quiet, "Do not print the summary on stderr");
     scan->add_option("files", options->files,
@@ -262,11 +286,13 @@ void add_scan(CLI::App& app, command& chosen) {
                      "line numbers from 1. None, or '-': stdin")
         ->type_name("FILE");
 
-    scan->callback([scan, options, &chosen] {
-        options->engine_given = scan->count("--engine") > 0;
-        options->stream_given = scan->count("--stream") > 0;
-        chosen = [options] { return run_scan(*options); };
-    });
+    return scan;
+}
+
+void add_scan(CLI::App& app, command& chosen) {
+    auto options = std::make_shared<scan_options>();
+    CLI::App* scan = add_scan_options(app, *options);
+    scan->callback([options, &chosen] { chosen = [options] { return run_scan(*options); }; });
 }
 
 }  // namespace logmetrics::cli
