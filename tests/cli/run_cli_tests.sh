@@ -355,6 +355,34 @@ run "$bin" scan --definitions small.json -q --format csv progress.log
 t_sagemaker_cr() { status_is 0 && [ "$(grep -c ',train:loss,' out)" -eq 0 ]; }
 check "--mode sagemaker: CR is #015, so \"0.9#015loss=0.8...\" is rejected" t_sagemaker_cr
 
+# Live output: a producer writes a metric line into a pipe and keeps it open (as a training job
+# does between epochs); the sample must be readable on logmetrics' stdout before the producer is
+# done. The producer is this shell, holding the pipe's write end on fd 3 until the check is over.
+# `read -t 20` only keeps a broken build from hanging the suite; the check is what it reads.
+mkfifo live.in live.out
+"$bin" scan --definitions small.json -q --format csv <live.in >live.out 2>live.err &
+live_pid=$!
+exec 3>live.in 4<live.out
+printf 'epoch 1 loss=0.5 acc=0.75\n' >&3
+live_rows=()
+for _ in 1 2 3; do
+    IFS= read -r -t 20 row <&4 || break
+    live_rows+=("$row")
+done
+exec 3>&-
+rc=0
+wait "$live_pid" || rc=$?
+cat <&4 >live.rest
+exec 4<&-
+: >out
+cp live.err err
+t_live() {
+    status_is 0 && [ "${#live_rows[@]}" -eq 3 ] && [ "${live_rows[0]}" = 'timestamp,metric_name,value,step,line' ] &&
+        [[ "${live_rows[1]}" == *',train:loss,0.5,0,1' ]] && [[ "${live_rows[2]}" == *',train:acc,0.75,0,1' ]] &&
+        [ ! -s live.rest ]
+}
+check "from a pipe, samples are on stdout while the producer still holds the pipe open" t_live
+
 printf 'x%.0s' $(seq 1 100) >long.log
 printf ' loss=0.5\n' >>long.log
 run "$bin" scan --definitions small.json --format none --max-line-length 64 long.log

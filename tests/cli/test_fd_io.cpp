@@ -102,3 +102,22 @@ TEST_CASE("fd_buffer writes through on flush and keeps the first write error", "
         CHECK(buffer.error() == EPIPE);
     }
 }
+
+TEST_CASE("is_live_input: pipes and terminals are live, regular files are not", "[cli][io]") {
+    pipe_fds p;
+    CHECK(is_live_input(p.read));
+    CHECK(is_live_input(p.write));
+
+    char path[] = "/tmp/logmetrics-cli-live.XXXXXX";
+    const int file = ::mkstemp(path);
+    REQUIRE(file >= 0);
+    CHECK_FALSE(is_live_input(file));
+    ::close(file);
+    ::unlink(path);
+
+    const int null = ::open("/dev/null", O_RDONLY);  // a character device, as a terminal is
+    REQUIRE(null >= 0);
+    CHECK(is_live_input(null));
+    ::close(null);
+    CHECK_FALSE(is_live_input(-1));
+}

@@ -2,6 +2,7 @@
 #include "fd_io.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,6 +63,12 @@ int open_for_reading(const char* path) noexcept {
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     return fd;
+}
+
+bool is_live_input(int fd) noexcept {
+    struct stat status {};
+    if (::fstat(fd, &status) != 0) return false;
+    return !S_ISREG(status.st_mode) && !S_ISBLK(status.st_mode);
 }
 
 int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume) {

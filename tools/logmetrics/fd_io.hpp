@@ -43,6 +43,11 @@ private:
 /// Opens `path` for reading (sequential access advised); -1 with errno set on failure.
 int open_for_reading(const char* path) noexcept;
 
+/// Whether `fd` is fed as someone produces its bytes (a pipe, a terminal, a socket), as opposed
+/// to a regular file or a block device read at disk speed. Output that follows such an input is
+/// flushed after each read that produced something, so it shows as the lines arrive.
+bool is_live_input(int fd) noexcept;
+
 /// Reads `fd` to its end in chunks of up to `buffer.size()` bytes and hands each to `consume`,
 /// which returns false to stop early. Returns 0, or the errno of the read that failed.
 int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume);

@@ -28,6 +28,7 @@ class monitor_of final : public stream_monitor {
 public:
     explicit monitor_of(Monitor monitor) : monitor_(std::move(monitor)) {}
     void feed(std::string_view bytes) noexcept override { monitor_.feed(bytes); }
+    void flush() noexcept override { monitor_.flush(); }
     void finish() noexcept override { monitor_.finish(); }
     monitor_stats stats() const noexcept override { return monitor_.stats(); }
     std::vector<definition_stats> per_definition() const override {

@@ -45,6 +45,8 @@ public:
     virtual ~stream_monitor() = default;
     /// Feeds bytes, split anywhere; never throws.
     virtual void feed(std::string_view bytes) noexcept = 0;
+    /// Delivers what is batched and flushes every sink.
+    virtual void flush() noexcept = 0;
     /// Ends the stream: the last line, then a flush of every sink.
     virtual void finish() noexcept = 0;
     /// The stream's counts.

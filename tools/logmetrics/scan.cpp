@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -109,9 +110,14 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor_options.framing = framing;
         monitor_options.stream = in.label;
         const auto monitor = compiled.open(std::move(monitor_options), out.sink());
+        // A pipe or a terminal (`python train.py | logmetrics scan ...`): samples are flushed
+        // as their lines arrive; a regular file keeps the big buffers until the end.
+        const bool live = is_live_input(fd);
         // Stops early when every output has failed: nobody would see the rest.
         const int read_error = read_all(fd, buffer, [&](std::string_view bytes) {
+            const std::uint64_t before = live ? monitor->stats().samples : 0;
             monitor->feed(bytes);
+            if (live && monitor->stats().samples != before) monitor->flush();
             return !out.all_failed();
         });
         monitor->finish();
