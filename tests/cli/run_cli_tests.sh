@@ -383,6 +383,24 @@ t_live() {
 }
 check "from a pipe, samples are on stdout while the producer still holds the pipe open" t_live
 
+cat >epochs.json <<'EOF'
+[{"Name": "epoch", "Regex": "epoch (\\d+)"}, {"Name": "loss", "Regex": "loss=(\\S+)"}]
+EOF
+printf '%s\n' 'loss=0.9' 'epoch 1 loss=0.5' 'loss=0.4' 'epoch 2 loss=0.3' >epochs.log
+run "$bin" scan --definitions epochs.json -q --format csv --step-metric epoch epochs.log
+t_step_metric() {
+    status_is 0 && out_has ',loss,0.9,0,1' && out_has ',epoch,1,1,2' && out_has ',loss,0.5,1,2' &&
+        out_has ',loss,0.4,1,3' && out_has ',loss,0.3,2,4'
+}
+check "--step-metric epoch: each sample's step is the latest epoch, from its own line on" t_step_metric
+
+run "$bin" scan --definitions epochs.json --output csv:steps.csv --step-metric global_step epochs.log
+t_bad_step_metric() {
+    status_is 2 && out_empty && [ ! -e steps.csv ] &&
+        err_has '--step-metric "global_step": not a metric of epochs.json (its metrics: epoch, loss)'
+}
+check "--step-metric that names no metric: exit 2, nothing written" t_bad_step_metric
+
 printf 'x%.0s' $(seq 1 100) >long.log
 printf ' loss=0.5\n' >>long.log
 run "$bin" scan --definitions small.json --format none --max-line-length 64 long.log

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -29,7 +30,7 @@ struct temp_dir {
         REQUIRE(::mkdtemp(pattern) != nullptr);
         path = pattern;
     }
-    ~temp_dir() { std::system(("rm -rf '" + path + "'").c_str()); }
+    ~temp_dir() { std::filesystem::remove_all(path); }
     std::string operator/(const std::string& name) const { return path + "/" + name; }
 };
 

@@ -109,6 +109,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor_options monitor_options;
         monitor_options.framing = framing;
         monitor_options.stream = in.label;
+        monitor_options.step_metric = options.step_metric;
         const auto monitor = compiled.open(std::move(monitor_options), out.sink());
         // A pipe or a terminal (`python train.py | logmetrics scan ...`): samples are flushed
         // as their lines arrive; a regular file keeps the big buffers until the end.
@@ -217,6 +218,14 @@ int run_scan(const scan_options& options) {
     int status = exit_ok;
     auto definitions = load(options, status);
     if (!definitions) return status;
+    if (!options.step_metric.empty()) {
+        const auto& metrics = definitions->metric_names();
+        if (std::find(metrics.begin(), metrics.end(), options.step_metric) == metrics.end()) {
+            complain("--step-metric {:?}: not a metric of {} (its metrics: {})", options.step_metric,
+                     options.definitions_path, fmt::join(metrics, ", "));
+            return exit_usage;
+        }
+    }
 
     framing_options framing;
     framing.max_line_length = options.max_line_length;
@@ -273,6 +282,13 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
                      "as SageMaker's FinalMetricDataList JSON; the shorthand\n"
                      "for --output final:FILE")
         ->type_name("FILE");
+    scan->add_option("--step-metric", options->step_metric,
+                     "Each sample's step is the latest value of metric NAME\n"
+                     "(e.g. epoch, iteration, global_step), 0 before its first;\n"
+                     "samples on the line that sets it already get the new\n"
+                     "value. Without it, a metric's step counts its earlier\n"
+                     "samples")
+        ->type_name("NAME");
     scan->add_option("--max-line-length", options->max_line_length,
                      "Longest line matched in one piece (at least 4); longer\n"
                      "lines are matched in pieces of this size (cut lines)")
