@@ -230,6 +230,8 @@ t_summary() {
         err_has '0 sink errors'
 }
 check "summary: counts, and the rejected capture with its line" t_summary
+t_no_progress() { ! grep -q $'\r' err; }
+check "no progress line when stderr is not a terminal" t_no_progress
 
 run "$bin" scan --definitions small.json --quiet small.log
 t_quiet() { status_is 0 && err_empty && [ "$(wc -l <out)" -eq 7 ]; }

@@ -2,6 +2,7 @@
 #include "fd_io.hpp"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -69,6 +70,18 @@ bool is_live_input(int fd) noexcept {
     struct stat status {};
     if (::fstat(fd, &status) != 0) return false;
     return !S_ISREG(status.st_mode) && !S_ISBLK(status.st_mode);
+}
+
+std::size_t terminal_columns(int fd) noexcept {
+    struct winsize size {};
+    if (::ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_col;
+}
+
+std::uint64_t file_size(int fd) noexcept {
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) return 0;
+    return static_cast<std::uint64_t>(status.st_size);
 }
 
 int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume) {

@@ -5,6 +5,7 @@
 // descriptor (stdout as a pipe or /dev/full) nor report the errno of a failed write.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <streambuf>
@@ -47,6 +48,12 @@ int open_for_reading(const char* path) noexcept;
 /// to a regular file or a block device read at disk speed. Output that follows such an input is
 /// flushed after each read that produced something, so it shows as the lines arrive.
 bool is_live_input(int fd) noexcept;
+
+/// The width of the terminal `fd` is, in columns; 0 when it is none or does not say.
+std::size_t terminal_columns(int fd) noexcept;
+
+/// The size of the regular file `fd` is open on; 0 for anything else.
+std::uint64_t file_size(int fd) noexcept;
 
 /// Reads `fd` to its end in chunks of up to `buffer.size()` bytes and hands each to `consume`,
 /// which returns false to stop early. Returns 0, or the errno of the read that failed.

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -146,6 +147,10 @@ bool outputs::open() {
         output_list::guarded(e, [&] { e.sink.emplace(c.kind->make(c.spec, context)); });
     }
     return true;
+}
+
+bool outputs::uses_stdout() const noexcept {
+    return std::any_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.where->to_stdout; });
 }
 
 bool outputs::all_failed() const noexcept {

@@ -37,6 +37,9 @@ public:
     /// What every monitor writes to: each sample goes to every output. It never throws.
     any_sink& sink() noexcept { return *sink_; }
 
+    /// Whether some output writes to stdout.
+    bool uses_stdout() const noexcept;
+
     /// Whether every output's destination has failed (stdout closed, a disk full): reading on
     /// would be for nothing. False when there are no outputs.
     bool all_failed() const noexcept;

@@ -33,6 +33,7 @@
 #include "output_kinds.hpp"
 #include "outputs.hpp"
 #include "pipeline.hpp"
+#include "progress.hpp"
 #include "summary.hpp"
 #include "text.hpp"
 
@@ -114,13 +115,29 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         // A pipe or a terminal (`python train.py | logmetrics scan ...`): samples are flushed
         // as their lines arrive; a regular file keeps the big buffers until the end.
         const bool live = is_live_input(fd);
+        const auto opened = clock::now();
+        std::optional<progress_line> progress;
+        if (wants_progress(options.quiet, STDERR_FILENO, fd, out.uses_stdout() ? STDOUT_FILENO : -1)) {
+            progress.emplace(stderr, opened, terminal_columns(STDERR_FILENO));
+        }
+        const std::uint64_t size = progress ? file_size(fd) : 0;
         // Stops early when every output has failed: nobody would see the rest.
         const int read_error = read_all(fd, buffer, [&](std::string_view bytes) {
             const std::uint64_t before = live ? monitor->stats().samples : 0;
             monitor->feed(bytes);
             if (live && monitor->stats().samples != before) monitor->flush();
+            if (progress) {
+                const auto now = clock::now();
+                if (progress->due(now)) {
+                    const monitor_stats s = monitor->stats();
+                    const std::chrono::duration<double> seconds = now - opened;
+                    progress->draw(format_progress({in.name(), s.bytes, size, s.lines, s.samples, seconds.count()}),
+                                   now);
+                }
+            }
             return !out.all_failed();
         });
+        progress.reset();  // blanks the line
         monitor->finish();
         if (!in.is_stdin()) ::close(fd);
         if (read_error != 0) {

@@ -22,6 +22,13 @@ std::string human_value(double value, value_type type, std::int64_t integer) {
     return fmt::format("{}", human_number{value, type, integer});
 }
 
+std::string human_count(double count) {
+    if (count < 1e3) return fmt::format("{:.0f}", count);
+    if (count < 1e6) return fmt::format("{:.1f}k", count / 1e3);
+    if (count < 1e9) return fmt::format("{:.1f}M", count / 1e6);
+    return fmt::format("{:.1f}G", count / 1e9);
+}
+
 std::string human_bytes(std::uint64_t bytes) {
     static constexpr std::string_view units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     if (bytes < 1024) return fmt::format("{} B", bytes);

@@ -42,6 +42,9 @@ struct human_number {
 /// `human_number` as a string.
 std::string human_value(double value, value_type type = value_type::real, std::int64_t integer = 0);
 
+/// A count in SI units, for rates: "950", "12.3k", "1.9M", "2.1G".
+std::string human_count(double count);
+
 /// A byte count in binary units: "512 B", "1.5 KiB", "3.2 GiB".
 std::string human_bytes(std::uint64_t bytes);
 
