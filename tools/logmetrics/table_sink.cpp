@@ -6,6 +6,8 @@
 #include <iterator>
 #include <utility>
 
+#include <fmt/compile.h>
+
 #include <logmetrics/error.hpp>
 
 #include "text.hpp"
@@ -47,14 +49,14 @@ table_sink::table_sink(std::ostream& out, std::vector<std::string> metrics, bool
 void table_sink::write(const sample& s) { write(std::span<const sample>(&s, 1)); }
 
 void table_sink::write(std::span<const sample> batch) {
-    auto out = std::back_inserter(buffer_);
+    auto out = fmt::appender(buffer_);
     for (const sample& s : batch) {
         if (label_streams_ && (rows_ == 0 || s.stream != stream_)) {
             stream_ = s.stream;
             out = fmt::format_to(out, "==> {} <==\n", s.stream);
         }
-        out = fmt::format_to(out, "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n", s.line, line_width, s.name, metric_width_,
-                             human_number{s.value, s.type, s.integer}, value_width, s.step, step_width);
+        out = fmt::format_to(out, FMT_COMPILE("{:>{}}  {:<{}}  {:>{}}  {:>{}}\n"), s.line, line_width, s.name,
+                             metric_width_, human_number{s.value, s.type, s.integer}, value_width, s.step, step_width);
         if (s.metric < summaries_.size()) summaries_[s.metric].observe(s);
         ++rows_;
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iterator>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <logmetrics/version.hpp>
@@ -41,19 +42,16 @@ std::string human_bytes(std::uint64_t bytes) {
     return fmt::format("{:.1f} {}", value, units[unit]);
 }
 
-}  // namespace logmetrics::cli
-
-fmt::format_context::iterator fmt::formatter<logmetrics::cli::human_number>::format(
-    const logmetrics::cli::human_number& number, fmt::format_context& context) const {
-    // Formatted first, then padded as a string, so a width applies to the whole number.
-    char text[32];  // an int64 (20 bytes) or "%.6g" of a double ("-1.23457e+308": 13 bytes)
-    fmt::format_to_n_result<char*> done{text, 0};
-    if (number.type == logmetrics::value_type::integer) {
-        done = fmt::format_to_n(text, sizeof text, "{}", number.integer);
+std::string_view write_human(const human_number& number, char (&text)[human_number::max_size]) noexcept {
+    char* end = text;
+    if (number.type == value_type::integer) {
+        end = fmt::format_to(text, FMT_COMPILE("{}"), number.integer);
     } else if (std::isnan(number.value)) {
-        done = fmt::format_to_n(text, sizeof text, "nan");  // fmt would print a negative NaN as "-nan"
+        end = fmt::format_to(text, FMT_COMPILE("nan"));  // fmt would print a negative NaN as "-nan"
     } else {
-        done = fmt::format_to_n(text, sizeof text, "{:.6g}", number.value);
+        end = fmt::format_to(text, FMT_COMPILE("{:.6g}"), number.value);
     }
-    return fmt::formatter<fmt::string_view>::format(fmt::string_view(text, done.size), context);
+    return std::string_view(text, static_cast<std::size_t>(end - text));
 }
+
+}  // namespace logmetrics::cli

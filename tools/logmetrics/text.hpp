@@ -3,6 +3,7 @@
 // Text for people: messages on stderr, the version, values and byte counts in human units, and
 // quoting of arbitrary bytes inside messages. All of it is fmt.
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -37,7 +38,13 @@ struct human_number {
     double value = 0;
     value_type type = value_type::real;
     std::int64_t integer = 0;  ///< the value when `type` is integer
+
+    /// The longest text: an int64 (20 bytes) or "%.6g" of a double ("-1.23457e+308": 13 bytes).
+    static constexpr std::size_t max_size = 24;
 };
+
+/// Writes `number` into `text` and returns the part written.
+std::string_view write_human(const human_number& number, char (&text)[human_number::max_size]) noexcept;
 
 /// `human_number` as a string.
 std::string human_value(double value, value_type type = value_type::real, std::int64_t integer = 0);
@@ -52,6 +59,9 @@ std::string human_bytes(std::uint64_t bytes);
 
 template <>
 struct fmt::formatter<logmetrics::cli::human_number> : fmt::formatter<fmt::string_view> {
-    fmt::format_context::iterator format(const logmetrics::cli::human_number& number,
-                                         fmt::format_context& context) const;
+    template <class FormatContext>
+    auto format(const logmetrics::cli::human_number& number, FormatContext& context) const {
+        char text[logmetrics::cli::human_number::max_size];
+        return fmt::formatter<fmt::string_view>::format(logmetrics::cli::write_human(number, text), context);
+    }
 };
