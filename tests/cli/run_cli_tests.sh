@@ -310,12 +310,13 @@ t_two_stdout() { status_is 2 && out_empty && err_has 'both write to stdout'; }
 check "two outputs on stdout: exit 2" t_two_stdout
 
 if [ -w /dev/full ]; then
-    run "$bin" scan --definitions small.json -q --output csv:/dev/full --output jsonl:still.jsonl small.log
+    run "$bin" scan --definitions small.json --output csv:/dev/full --output jsonl:still.jsonl small.log
     strip_times still.jsonl >still.stripped
     t_failing_output() {
-        status_is 1 && err_has 'csv:/dev/full failed: cannot write /dev/full' && same_as expected.file still.stripped
+        status_is 1 && err_has 'csv:/dev/full failed: cannot write /dev/full' && same_as expected.file still.stripped &&
+            grep -Eq '^output csv:/dev/full: [0-9]+ errors?$' err && ! err_has 'output jsonl:'
     }
-    check "a failing output is named, exit 1, and the other output is complete" t_failing_output
+    check "a failing output is named (message and summary), exit 1, and the other output is complete" t_failing_output
 fi
 
 # ---------------------------------------------------------------------------------------------

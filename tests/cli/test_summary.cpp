@@ -45,12 +45,24 @@ TEST_CASE("run_totals sums streams and keeps the first rejected example with its
     CHECK(totals.all.lines == 20);
     CHECK(totals.all.sink_errors == 2);
     CHECK(totals.per_definition[0].samples == 7);
-    CHECK(totals.per_definition[0].example == "x");
-    CHECK(totals.per_definition[0].example_stream == "b.log");
+    CHECK(totals.per_definition[0].rejected_example == "x");
+    CHECK(totals.example_stream[0] == "b.log");
     CHECK(totals.per_definition[1].rejected == 2);
-    CHECK(totals.per_definition[1].example == "n/a");
-    CHECK(totals.per_definition[1].example_stream == "a.log");
-    CHECK(totals.per_definition[1].example_line == 7);
+    CHECK(totals.per_definition[1].rejected_example == "n/a");
+    CHECK(totals.example_stream[1] == "a.log");
+    CHECK(totals.per_definition[1].rejected_example_line == 7);
+}
+
+TEST_CASE("run_totals keeps the first stream's example even when the rejected capture was empty", "[cli][summary]") {
+    run_totals totals(1);
+    const std::vector<definition_stats> empty_capture = {stats_of(0, 1, "", 4)};
+    const std::vector<definition_stats> later = {stats_of(0, 1, "oops", 9)};
+    totals.add(monitor_stats{}, empty_capture, "a.log");
+    totals.add(monitor_stats{}, later, "b.log");
+    CHECK(totals.per_definition[0].rejected == 2);
+    CHECK(totals.per_definition[0].rejected_example.empty());
+    CHECK(totals.per_definition[0].rejected_example_line == 4);
+    CHECK(totals.example_stream[0] == "a.log");
 }
 
 TEST_CASE("format_summary: per definition counts and notes, then totals and time", "[cli][summary]") {
@@ -66,14 +78,21 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
     totals.add(s, per, "stdin");
     totals.per_definition[0].match_errors = 1;
     const std::vector<std::string> plans = {"", "runs as pcre2-only: can match an empty string"};
-    const summary_facts facts{definitions, plans, "pcre2", "sagemaker", 0.0125, 2.0};
+    summary_facts facts{definitions, plans, "pcre2", "sagemaker", 0.0125, 2.0};
+    facts.outputs = {
+        {"jsonl:-", 0, {}}, {"csv:/dev/full", 3, {}}, {"async:x", 1, {{"queue full", 12}, {"oldest overwritten", 1}}}};
+    totals.all.sink_errors = 4;
+    totals.all.sink_drops = 13;
     CHECK(format_summary(facts, totals) ==
           "logmetrics: scanned 1 stream with the pcre2 engine in sagemaker mode\n"
           "   #  definition    samples   rejected\n"
           "   0  train:loss          4          0  1 match error (the regex engine gave up on the line)\n"
           "   1  train:acc           1          1  first rejected: \"n/\\x01\" on line 3\n"
           "                                        runs as pcre2-only: can match an empty string\n"
-          "total: 2048 bytes (2.0 KiB), 7 lines, 0 cut lines, 5 samples, 1 rejected, 1 match errors, 0 sink errors\n"
+          "output csv:/dev/full: 3 errors\n"
+          "output async:x: 1 error, 12 dropped (queue full), 1 dropped (oldest overwritten)\n"
+          "total: 2048 bytes (2.0 KiB), 7 lines, 0 cut lines, 5 samples, 1 rejected, 1 match errors, 4 sink errors, "
+          "13 dropped\n"
           "time: 0.013 s to compile, 2.000 s to scan (1.0 KiB/s)\n");
 }
 

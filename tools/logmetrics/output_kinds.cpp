@@ -21,22 +21,22 @@ namespace {
 constexpr std::string_view booleans[] = {"true", "false"};
 constexpr option_rule csv_option_rules[] = {{"header", booleans}};
 
-output_sink make_jsonl(const output_spec&, const output_context& context) {
-    return output_sink(jsonl_sink(context.out));
+any_sink make_jsonl(const output_spec&, const output_context& context) {
+    return any_sink(std::string(context.name), jsonl_sink(context.out));
 }
 
-output_sink make_csv(const output_spec& spec, const output_context& context) {
+any_sink make_csv(const output_spec& spec, const output_context& context) {
     csv_options options;
     options.header = spec.option("header").value_or("true") == "true";
-    return output_sink(csv_sink(context.out, options));
+    return any_sink(std::string(context.name), csv_sink(context.out, options));
 }
 
-output_sink make_table(const output_spec&, const output_context& context) {
-    return output_sink(table_sink(context.out, context.metric_names, context.several_streams));
+any_sink make_table(const output_spec&, const output_context& context) {
+    return any_sink(std::string(context.name), table_sink(context.out, context.metric_names, context.several_streams));
 }
 
-output_sink make_final(const output_spec&, const output_context& context) {
-    return output_sink(final_sink(context.out));
+any_sink make_final(const output_spec&, const output_context& context) {
+    return any_sink(std::string(context.name), final_sink(context.out));
 }
 
 // The registry: one entry per kind.

@@ -10,7 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "output_sink.hpp"
+#include <logmetrics/sink.hpp>
+
 #include "output_spec.hpp"
 
 namespace logmetrics::cli {
@@ -30,6 +31,7 @@ struct option_rule {
 
 /// What a kind's sink is made with.
 struct output_context {
+    std::string_view name;                         ///< the output's name (output_name), for the sink
     std::ostream& out;                             ///< the output's destination (stdout or its file)
     const std::vector<std::string>& metric_names;  ///< the definitions' metrics, in order
     bool several_streams = false;                  ///< more than one input
@@ -41,8 +43,9 @@ struct output_kind {
     target_rule target;
     std::span<const option_rule> options;
     std::string_view help;  ///< one line for --help
-    /// Makes the sink for `spec` (already checked); null for a kind that writes nothing.
-    output_sink (*make)(const output_spec& spec, const output_context& context);
+    /// Makes the sink for `spec` (already checked), named `context.name`; null for a kind that
+    /// writes nothing. What comes at the end of the output is written by the sink's `close()`.
+    any_sink (*make)(const output_spec& spec, const output_context& context);
 };
 
 /// Every kind, in the order --help lists them.

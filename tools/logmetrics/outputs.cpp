@@ -58,64 +58,10 @@ struct outputs::destination {
 };
 
 struct outputs::entry {
-    std::string name;                 // the spec as given
-    destination* where;               // stdout or its file
-    std::optional<output_sink> sink;  // empty when it could not be made
-    std::uint64_t errors = 0;
+    std::string name;       // output_name(spec)
+    destination* where;     // stdout or its file
+    bool reported = false;  // its first failure was said
 };
-
-namespace {
-
-/// Every output behind one sink: each call goes to every output, guarded, so a failing output
-/// stops none of the others; each failure is counted for its output, and the first is reported
-/// by the output's name (unless its destination failed: that is reported once, with its errno,
-/// by outputs::finish). Never throws.
-class output_list {
-public:
-    explicit output_list(std::vector<outputs::entry>& entries) : entries_(&entries) {}
-
-    void write(const sample& s) noexcept { write(std::span<const sample>(&s, 1)); }
-    void write(std::span<const sample> batch) noexcept {
-        for (auto& e : *entries_) {
-            if (e.sink) guarded(e, [&] { e.sink->write(batch); });
-        }
-    }
-    void flush() noexcept {
-        for (auto& e : *entries_) {
-            if (e.sink) guarded(e, [&] { e.sink->flush(); });
-        }
-    }
-    void close() noexcept {
-        for (auto& e : *entries_) {
-            if (e.sink) guarded(e, [&] { e.sink->close(); });
-        }
-    }
-
-    /// Runs `call` for output `e`; what it throws is counted and reported.
-    template <class Call>
-    static void guarded(outputs::entry& e, Call&& call) noexcept {
-        try {
-            call();
-        } catch (const std::exception& x) {
-            report(e, x.what());
-        } catch (...) {
-            report(e, "unknown exception");
-        }
-    }
-
-private:
-    static void report(outputs::entry& e, std::string_view message) noexcept {
-        if (e.errors++ > 0 || e.where->failed()) return;
-        try {
-            complain("{} failed: {} (further errors are only counted)", e.name, message);
-        } catch (...) {  // nothing more to do about a failing stderr
-        }
-    }
-
-    std::vector<outputs::entry>* entries_;
-};
-
-}  // namespace
 
 outputs::outputs(std::vector<chosen_output> chosen, std::vector<std::string> metric_names, bool several_streams,
                  int stdout_fd, std::size_t buffer_size)
@@ -124,27 +70,49 @@ outputs::outputs(std::vector<chosen_output> chosen, std::vector<std::string> met
       several_streams_(several_streams),
       buffer_size_(buffer_size),
       stdout_(std::make_unique<destination>("stdout", stdout_fd, false, buffer_size)),
-      sink_(std::make_unique<any_sink>(output_list(entries_))) {}
+      sink_(std::make_unique<any_sink>(
+          fanout_sink(std::vector<any_sink>{}, [this](const sink_error& e) { report(e); }))) {}
 
 outputs::~outputs() = default;
+
+fanout_sink& outputs::fanout() noexcept { return *sink_->target<fanout_sink>(); }
+const fanout_sink& outputs::fanout() const noexcept { return *sink_->target<fanout_sink>(); }
+
+/// Says an output's first failure, by its name, unless its destination failed: that is said
+/// once, with its errno, by finish(). Every failure is counted by the fanout either way.
+void outputs::report(const sink_error& e) noexcept {
+    entry& failed = entries_[e.sink];
+    if (failed.reported || failed.where->failed()) return;
+    failed.reported = true;
+    try {
+        complain("{} failed: {} (further errors are only counted)", e.name, e.message);
+    } catch (...) {  // nothing more to do about a failing stderr
+    }
+}
 
 bool outputs::open() {
     entries_.reserve(chosen_.size());
     for (const chosen_output& c : chosen_) {
+        const std::string name = output_name(c.spec);
         destination* where = stdout_.get();
         if (!c.to_stdout) {
             const std::string& path = *c.spec.target;
             const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
             if (fd < 0) {
-                complain("{}: cannot write {}: {}", output_name(c.spec), path, std::strerror(errno));
+                complain("{}: cannot write {}: {}", name, path, std::strerror(errno));
                 return false;
             }
             files_.push_back(std::make_unique<destination>(path, fd, true, buffer_size_));
             where = files_.back().get();
         }
-        entry& e = entries_.emplace_back(entry{output_name(c.spec), where, std::nullopt, 0});
-        const output_context context{where->stream, metric_names_, several_streams_};
-        output_list::guarded(e, [&] { e.sink.emplace(c.kind->make(c.spec, context)); });
+        try {
+            any_sink made = c.kind->make(c.spec, output_context{name, where->stream, metric_names_, several_streams_});
+            entries_.push_back({name, where});
+            fanout().add(std::move(made));
+        } catch (const std::exception& e) {  // e.g. its destination failed already: the others go on
+            ++not_made_;
+            complain("{} failed: {}", name, e.what());
+        }
     }
     return true;
 }
@@ -155,14 +123,11 @@ bool outputs::uses_stdout() const noexcept {
 
 bool outputs::all_failed() const noexcept {
     if (entries_.empty()) return false;
-    for (const entry& e : entries_) {
-        if (e.sink && !e.where->failed()) return false;
-    }
-    return true;
+    return std::all_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.where->failed(); });
 }
 
 bool outputs::finish() {
-    sink_->target<output_list>()->close();
+    fanout().close();
     bool ok = errors() == 0;
     // Each destination has one output: a file its own, stdout at most one (choose_outputs).
     for (entry& e : entries_) {
@@ -179,11 +144,13 @@ std::size_t outputs::size() const noexcept { return entries_.size(); }
 
 std::string_view outputs::name(std::size_t i) const noexcept { return entries_[i].name; }
 
-std::uint64_t outputs::errors(std::size_t i) const noexcept { return entries_[i].errors; }
+std::uint64_t outputs::errors(std::size_t i) const noexcept { return fanout().child_errors(i); }
+
+std::span<const drop_count> outputs::drops(std::size_t i) const { return fanout().child_drops(i); }
 
 std::uint64_t outputs::errors() const noexcept {
-    std::uint64_t total = 0;
-    for (const entry& e : entries_) total += e.errors;
+    std::uint64_t total = not_made_;
+    for (std::size_t i = 0; i < entries_.size(); ++i) total += errors(i);
     return total;
 }
 

@@ -31,12 +31,7 @@ public:
     void flush() noexcept override { monitor_.flush(); }
     void finish() noexcept override { monitor_.finish(); }
     monitor_stats stats() const noexcept override { return monitor_.stats(); }
-    std::vector<definition_stats> per_definition() const override {
-        std::vector<definition_stats> all;
-        all.reserve(monitor_.definitions().size());
-        for (std::size_t i = 0; i < monitor_.definitions().size(); ++i) all.push_back(monitor_.stats(i));
-        return all;
-    }
+    std::span<const definition_stats> per_definition() const noexcept override { return monitor_.per_definition(); }
 
 private:
     Monitor monitor_;

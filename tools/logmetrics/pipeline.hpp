@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +53,7 @@ public:
     /// The stream's counts.
     virtual monitor_stats stats() const noexcept = 0;
     /// The counts of each definition, in definition order.
-    virtual std::vector<definition_stats> per_definition() const = 0;
+    virtual std::span<const definition_stats> per_definition() const noexcept = 0;
 };
 
 /// The definitions compiled by one engine, ready to make monitors.

@@ -149,13 +149,29 @@ int scan(const scan_options& options, const definition_set& definitions, const f
     }
 
     if (!out.finish()) status = exit_failure;
-    totals.all.sink_errors += out.errors();
+    // The outputs are one fanout shared by every stream's monitor: their failures and drops are
+    // the fanout's, counted once (each monitor sees the fanout, which reports and never throws).
+    std::vector<output_losses> losses;
+    totals.all.sink_errors = out.errors();
+    totals.all.sink_drops = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        output_losses o{std::string(out.name(i)), out.errors(i), {}};
+        for (const drop_count& d : out.drops(i)) {
+            o.drops.emplace_back(std::string(d.reason), d.count);
+            totals.all.sink_drops += d.count;
+        }
+        losses.push_back(std::move(o));
+    }
     if (totals.all.sink_errors > 0) status = exit_failure;
     if (!options.quiet) {
         const std::chrono::duration<double> compiling = compiled_at - started, scanning = clock::now() - compiled_at;
-        const summary_facts facts{
-            definitions,       compiled.plans(), to_string(compiled.engine()), to_string(options.mode),
-            compiling.count(), scanning.count()};
+        const summary_facts facts{definitions,
+                                  compiled.plans(),
+                                  to_string(compiled.engine()),
+                                  to_string(options.mode),
+                                  compiling.count(),
+                                  scanning.count(),
+                                  std::move(losses)};
         const std::string text = format_summary(facts, totals);
         std::fwrite(text.data(), 1, text.size(), stderr);
     }

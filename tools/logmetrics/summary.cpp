@@ -11,26 +11,22 @@
 
 namespace logmetrics::cli {
 
-void run_totals::add(const monitor_stats& s, std::span<const definition_stats> definitions, std::string_view label) {
-    all.bytes += s.bytes;
-    all.lines += s.lines;
-    all.cut_lines += s.cut_lines;
-    all.samples += s.samples;
-    all.rejected += s.rejected;
-    all.match_errors += s.match_errors;
-    all.sink_errors += s.sink_errors;
+void run_totals::add(const monitor_stats& stream, std::span<const definition_stats> definitions,
+                     std::string_view label) {
+    all += stream;
     for (std::size_t i = 0; i < per_definition.size() && i < definitions.size(); ++i) {
+        definition_stats& total = per_definition[i];
         const definition_stats& d = definitions[i];
-        definition_totals& t = per_definition[i];
-        t.samples += d.samples;
-        t.rejected += d.rejected;
-        t.match_errors += d.match_errors;
-        if (!t.has_example && d.rejected > 0) {
-            t.has_example = true;
-            t.example = d.rejected_example;
-            t.example_stream = label;
-            t.example_line = d.rejected_example_line;
+        // Not definition_stats::operator+=, which keeps the first non-empty example: the summary
+        // shows the first rejected capture, and an empty capture is one too ("" on line 4).
+        if (total.rejected == 0 && d.rejected > 0) {
+            total.rejected_example = d.rejected_example;
+            total.rejected_example_line = d.rejected_example_line;
+            example_stream[i] = label;
         }
+        total.samples += d.samples;
+        total.rejected += d.rejected;
+        total.match_errors += d.match_errors;
     }
     ++streams;
 }
@@ -48,11 +44,12 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
                          totals.streams == 1 ? "" : "s", facts.engine, facts.mode);
     out = fmt::format_to(out, "{:>4}  {:<{}}  {:>9}  {:>9}\n", "#", "definition", name_width, "samples", "rejected");
     for (std::size_t i = 0; i < definitions.size(); ++i) {
-        const definition_totals& t = totals.per_definition[i];
+        const definition_stats& t = totals.per_definition[i];
         std::vector<std::string> notes;
-        if (t.has_example) {
-            notes.push_back(fmt::format("first rejected: {:?} on line {}", t.example, t.example_line));
-            if (totals.streams > 1) notes.back() += fmt::format(" of {}", t.example_stream);
+        if (t.rejected > 0) {
+            notes.push_back(
+                fmt::format("first rejected: {:?} on line {}", t.rejected_example, t.rejected_example_line));
+            if (totals.streams > 1) notes.back() += fmt::format(" of {}", totals.example_stream[i]);
         }
         if (t.match_errors > 0) {
             notes.push_back(fmt::format("{} match error{} (the regex engine gave up on the line)", t.match_errors,
@@ -67,11 +64,19 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
         }
         out = fmt::format_to(out, "\n");
     }
+    for (const output_losses& o : facts.outputs) {
+        std::vector<std::string> losses;
+        if (o.errors > 0) losses.push_back(fmt::format("{} error{}", o.errors, o.errors == 1 ? "" : "s"));
+        for (const auto& [reason, count] : o.drops) losses.push_back(fmt::format("{} dropped ({})", count, reason));
+        if (!losses.empty()) out = fmt::format_to(out, "output {}: {}\n", o.name, fmt::join(losses, ", "));
+    }
     const monitor_stats& all = totals.all;
     out = fmt::format_to(out, "total: {} bytes ({}), {} lines, {} cut lines, {} samples, {} rejected, ", all.bytes,
                          human_bytes(all.bytes), all.lines, all.cut_lines, all.samples, all.rejected);
     if (all.match_errors > 0) out = fmt::format_to(out, "{} match errors, ", all.match_errors);
-    out = fmt::format_to(out, "{} sink errors\n", all.sink_errors);
+    out = fmt::format_to(out, "{} sink errors", all.sink_errors);
+    if (all.sink_drops > 0) out = fmt::format_to(out, ", {} dropped", all.sink_drops);
+    out = fmt::format_to(out, "\n");
     out = fmt::format_to(out, "time: {:.3f} s to compile, {:.3f} s to scan", facts.compile_seconds, facts.scan_seconds);
     if (all.bytes > 0 && facts.scan_seconds > 0) {
         const auto rate = static_cast<std::uint64_t>(static_cast<double>(all.bytes) / facts.scan_seconds);

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <logmetrics/definition.hpp>
@@ -15,27 +16,25 @@
 
 namespace logmetrics::cli {
 
-/// What the summary reports of one definition, summed over the streams.
-struct definition_totals {
-    std::uint64_t samples = 0;
-    std::uint64_t rejected = 0;
-    std::uint64_t match_errors = 0;
-    bool has_example = false;
-    std::string example;         ///< the first rejected capture
-    std::string example_stream;  ///< the label of its stream
-    std::uint64_t example_line = 0;
-};
-
 /// The counts of every stream read so far.
 struct run_totals {
-    explicit run_totals(std::size_t definitions) : per_definition(definitions) {}
+    explicit run_totals(std::size_t definitions) : per_definition(definitions), example_stream(definitions) {}
 
-    /// Adds one stream's counts (`per_definition` in definition order).
+    /// Adds one stream's counts (`definitions` in definition order). Each definition keeps the
+    /// example of the first stream that rejected a capture of it, even an empty one.
     void add(const monitor_stats& stream, std::span<const definition_stats> definitions, std::string_view label);
 
     monitor_stats all;
-    std::vector<definition_totals> per_definition;
+    std::vector<definition_stats> per_definition;
+    std::vector<std::string> example_stream;  ///< the label of the stream of each example
     std::size_t streams = 0;
+};
+
+/// What an output lost: its failures, and the samples it dropped by reason (e.g. "queue full").
+struct output_losses {
+    std::string name;  ///< the output's name: "csv:out.csv"
+    std::uint64_t errors = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> drops;
 };
 
 /// What the summary says besides the counts.
@@ -46,6 +45,7 @@ struct summary_facts {
     std::string_view mode;
     double compile_seconds = 0;
     double scan_seconds = 0;
+    std::vector<output_losses> outputs{};  ///< outputs that failed or dropped samples
 };
 
 /// The summary's text, lines ended by '\n'.
