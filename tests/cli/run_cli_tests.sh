@@ -454,9 +454,11 @@ run "$bin" scan --help
 t_help() {
     status_is 0 && out_has '--definitions' && out_has '--mode' && out_has '--engine' && out_has '--output' && out_has '--format' &&
         out_has '--final' && out_has '--max-line-length' && out_has '--no-limits' && out_has '--stream' &&
-        out_has '--quiet' && out_has 'terminal' && out_has '#011' && out_has 'infinity'
+        out_has '--quiet' && out_has '--step-metric' && out_has 'terminal' && out_has '#011' && out_has 'infinity' &&
+        out_has '"5.", "1000." and "1.E-3" are numbers' && out_has 'backspace' && out_has 'final:PATH' &&
+        out_has 'csv[:PATH][?header=true|false]'
 }
-check "scan --help: every option, the modes and the number grammar" t_help
+check "scan --help: every option, the modes, the number grammar and the outputs" t_help
 
 version_header="$root/include/logmetrics/version.hpp"
 expected_version=$(sed -n -E 's/^#define LOGMETRICS_VERSION_(MAJOR|MINOR|PATCH) +([0-9]+).*/\2/p' "$version_header" |

@@ -183,15 +183,30 @@ constexpr const char* help_footer = R"(Modes (--mode): how bytes become lines be
              octal digits (TAB -> #011, CR -> #015, ESC -> #033), as SageMaker's log pipeline
              does, so definitions written against CloudWatch text match here the same way.
   terminal   For your own logs: \n, \r and \r\n each end a line (every tqdm or Keras progress
-             update becomes a line) and ANSI escape sequences (colours) are removed.
+             update becomes a line), ANSI escape sequences (colours) are removed, and a
+             backspace moves back one character as a terminal does: the next bytes overwrite,
+             so "acc: 0.91\b\b\b\b0.93" reads "acc: 0.93".
   raw        Lines end at \n; every other byte, \r included, is kept as it is.
 
 Values: capture group 1 of the first match of a definition's Regex in a line is the value. After
 trimming ASCII spaces it must be
-    [+-]? ( digits [. digits] | . digits ) ( [eE] [+-]? digits )?
+    [+-]? ( digits [ . [digits] ] | . digits ) ( [eE] [+-]? digits )?
 or  [+-]? ( nan | inf | infinity )   (any case).
-Anything else ("3.14#011", "1,000", "0x1p3", "5.", "") is rejected: counted and shown in the
-summary, never a sample.
+So "5.", "1000." and "1.E-3" are numbers, as Python's float() reads them; anything else (".",
+"3.14#011", "1,000", "0x1p3", "") is rejected: counted and shown in the summary, never a sample.
+
+Outputs (--output, repeatable): each sample goes to every output. A spec is
+KIND[:PATH][?KEY=VALUE&...]; PATH '-' or left out is stdout, which one output at most may use;
+files are created when the scan starts. --format X is --output X, --final FILE is
+--output final:FILE. Without any, samples go to stdout as JSON Lines.
+  --output table --output csv:samples.csv --output final:final.json
+A failing output (a full disk) stops none of the others; the summary names it.
+
+Steps: a sample's step counts its metric's earlier samples, unless --step-metric NAME makes it
+the latest value of metric NAME (e.g. epoch).
+
+From a pipe or a terminal, samples are written as their lines arrive; on a terminal, a long
+scan of a file shows its progress on stderr (not with --quiet).
 
 Engines (--engine): hyperscan scans each line once for all definitions and lets PCRE2 extract
 the captures; pcre2 runs every definition's regex on every line. Both give the same samples.
@@ -335,7 +350,7 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
             "--stream", [options](const std::string& label) { options->stream_label = label; },
             "The stream label samples carry (default: the file's\npath, or \"stdin\")")
         ->type_name("LABEL");
-    scan->add_flag("-q,--quiet", options->quiet, "Do not print the summary on stderr");
+    scan->add_flag("-q,--quiet", options->quiet, "No summary and no progress line on stderr");
     scan->add_option("files", options->files,
                      "Log files, read in order; each is its own stream, with\n"
                      "line numbers from 1. None, or '-': stdin")
