@@ -319,6 +319,28 @@ if [ -w /dev/full ]; then
     check "a failing output is named (message and summary), exit 1, and the other output is complete" t_failing_output
 fi
 
+# A descriptor closed at start keeps its number: no file logmetrics creates takes it, so the
+# samples meant for a closed stdout do not land in the --final file, nor messages in an output.
+rc=0
+"$bin" scan --definitions small.json -q --final closed.json small.log >&- 2>err || rc=$?
+: >out
+strip_times closed.json >closed.stripped
+t_closed_stdout_final() { status_is 1 && err_has 'cannot write to stdout' && same_as expected.final closed.stripped; }
+check "stdout closed: the --final file holds the final values only" t_closed_stdout_final
+
+rc=0
+"$bin" scan --definitions small.json --output 'csv:closed.csv?header=false' --step-metric nope small.log 2>&- || rc=$?
+t_closed_stderr() { status_is 2 && [ ! -e closed.csv ]; }
+check "stderr closed: still exit 2 for a bad --step-metric, nothing written" t_closed_stderr
+rc=0
+"$bin" scan --definitions small.json --output 'csv:closed.csv?header=false' small.log 2>&- || rc=$?
+t_closed_stderr_csv() { status_is 0 && [ "$(wc -l <closed.csv)" -eq 7 ] && ! grep -q logmetrics closed.csv; }
+check "stderr closed: the summary does not land in an output file" t_closed_stderr_csv
+
+run "$bin" scan --definitions small.json -q <&-
+t_closed_stdin() { status_is 1 && err_has 'cannot read stdin: Bad file descriptor'; }
+check "stdin closed: exit 1, 'cannot read stdin'" t_closed_stdin
+
 # ---------------------------------------------------------------------------------------------
 # Inputs, streams, modes
 # ---------------------------------------------------------------------------------------------

@@ -60,6 +60,24 @@ bool fd_buffer::drain() noexcept {
     return true;
 }
 
+namespace {
+
+bool closed_at_start[3] = {false, false, false};
+
+}  // namespace
+
+void secure_standard_descriptors() noexcept {
+    for (int fd = 0; fd < 3; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        // The lowest free number is `fd`: the ones below it are open by now.
+        const int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        closed_at_start[fd] = null == fd;
+        if (null >= 0 && null != fd) ::close(null);
+    }
+}
+
+int standard_descriptor(int fd) noexcept { return fd >= 0 && fd < 3 && closed_at_start[fd] ? -1 : fd; }
+
 int open_for_reading(const char* path) noexcept {
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

@@ -41,6 +41,16 @@ private:
     int error_ = 0;
 };
 
+/// Makes sure descriptors 0, 1 and 2 are open, so that no file the tool opens gets one of their
+/// numbers (`logmetrics ... >&-` would otherwise write its samples into the first file it
+/// creates, and `2>&-` its messages): each one closed at start is opened on /dev/null and
+/// remembered as closed. Call it first thing in main().
+void secure_standard_descriptors() noexcept;
+
+/// `fd` (0, 1 or 2), or -1 when it was closed when the tool started: reading or writing it then
+/// fails with EBADF, as it would have.
+int standard_descriptor(int fd) noexcept;
+
 /// Opens `path` for reading (sequential access advised); -1 with errno set on failure.
 int open_for_reading(const char* path) noexcept;
 

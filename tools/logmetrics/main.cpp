@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
+#include "fd_io.hpp"
 #include "text.hpp"
 
 namespace cli = logmetrics::cli;
@@ -26,6 +27,7 @@ options or bad metric definitions.
 }  // namespace
 
 int main(int argc, char** argv) {
+    cli::secure_standard_descriptors();
     std::ios_base::sync_with_stdio(false);
     // A closed pipe on stdout is a write error like any other (exit status 1), not a signal.
     std::signal(SIGPIPE, SIG_IGN);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -93,16 +94,18 @@ int scan(const scan_options& options, const definition_set& definitions, const f
     const pipeline compiled(definitions, options.engine);
     const auto compiled_at = clock::now();
 
-    outputs out(std::move(chosen), definitions.metric_names(), inputs.size() > 1, STDOUT_FILENO, stdout_buffer_size);
+    const int stdout_fd = standard_descriptor(STDOUT_FILENO);
+    outputs out(std::move(chosen), definitions.metric_names(), inputs.size() > 1, stdout_fd, stdout_buffer_size);
     if (!out.open()) return exit_failure;
 
     int status = exit_ok;
     run_totals totals(definitions.size());
     std::vector<char> buffer(read_chunk_size);
     for (const input& in : inputs) {
-        const int fd = in.is_stdin() ? STDIN_FILENO : open_for_reading(in.path.c_str());
+        errno = EBADF;  // stdin closed at start
+        const int fd = in.is_stdin() ? standard_descriptor(STDIN_FILENO) : open_for_reading(in.path.c_str());
         if (fd < 0) {
-            complain("cannot read {}: {}", in.path, std::strerror(errno));
+            complain("cannot read {}: {}", in.name(), std::strerror(errno));
             status = exit_failure;
             continue;
         }
@@ -117,7 +120,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         const bool live = is_live_input(fd);
         const auto opened = clock::now();
         std::optional<progress_line> progress;
-        if (wants_progress(options.quiet, STDERR_FILENO, fd, out.uses_stdout() ? STDOUT_FILENO : -1)) {
+        if (wants_progress(options.quiet, STDERR_FILENO, fd, out.uses_stdout() ? stdout_fd : -1)) {
             progress.emplace(stderr, opened, terminal_columns(STDERR_FILENO));
         }
         const std::uint64_t size = progress ? file_size(fd) : 0;
