@@ -43,6 +43,36 @@ TEST_CASE("table_sink writes a heading, then one aligned row per sample", "[cli]
           "1234567  x               -1.5e-07  123456\n");  // wide cells push, never cut
 }
 
+TEST_CASE("table_sink rows: %.6g values, exact integers, nan whatever its sign, a name it was not given",
+          "[cli][table]") {
+    std::ostringstream out;
+    table_sink table(out, {"loss", "steps"}, false);
+    std::vector<sample> batch = {make_sample("loss", -std::numeric_limits<double>::quiet_NaN(), 1, 0),
+                                 make_sample("loss", -std::numeric_limits<double>::infinity(), 2, 1),
+                                 make_sample("loss", 1234567.0, 3, 2), make_sample("steps", 0, 4, 0),
+                                 make_sample("other", 0.000123456789, 5, 0)};
+    batch[3].metric = 1;
+    batch[3].type = value_type::integer;
+    batch[3].integer = -9007199254740993;
+    batch[3].value = -9007199254740993.0;
+    batch[4].metric = 7;  // not one of the table's metrics: shown, not summed
+    table.write(batch);
+    table.close();
+    CHECK(out.str() ==
+          "  line  metric         value   step\n"
+          "------  ------  ------------  -----\n"
+          "     1  loss             nan      0\n"
+          "     2  loss            -inf      1\n"
+          "     3  loss     1.23457e+06      2\n"
+          "     4  steps   -9007199254740993      0\n"
+          "     5  other    0.000123457      0\n"
+          "\nfinal values\n"
+          "metric    last value  count           min           max\n"
+          "------  ------------  -----  ------------  ------------\n"
+          "loss     1.23457e+06      3          -inf   1.23457e+06\n"
+          "steps   -9007199254740993      1   -9.0072e+15   -9.0072e+15\n");
+}
+
 TEST_CASE("table_sink names the stream whenever the label changes, when asked to", "[cli][table]") {
     std::ostringstream labelled, plain;
     table_sink with_labels(labelled, {"loss"}, true);

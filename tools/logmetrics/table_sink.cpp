@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <utility>
 
 #include <fmt/compile.h>
@@ -40,6 +41,8 @@ table_sink::table_sink(std::ostream& out, std::vector<std::string> metrics, bool
       summaries_(metrics_.size()),
       metric_width_(metric_column_width(metrics_)),
       label_streams_(label_streams) {
+    static_assert(line_width == 6 && value_width == 12 && step_width == 5, "the row's format string says so");
+    for (const std::string& name : metrics_) padded_names_.push_back(fmt::format("{:<{}}", name, metric_width_));
     fmt::format_to(std::back_inserter(buffer_), "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n",
                    "line", line_width, "metric", metric_width_, "value", value_width, "step", step_width, "",
                    line_width, "", metric_width_, "", value_width, "", step_width);
@@ -55,9 +58,21 @@ void table_sink::write(std::span<const sample> batch) {
             stream_ = s.stream;
             out = fmt::format_to(out, "==> {} <==\n", s.stream);
         }
-        out = fmt::format_to(out, FMT_COMPILE("{:>{}}  {:<{}}  {:>{}}  {:>{}}\n"), s.line, line_width, s.name,
-                             metric_width_, human_number{s.value, s.type, s.integer}, value_width, s.step, step_width);
-        if (s.metric < summaries_.size()) summaries_[s.metric].observe(s);
+        // The metric's cell is padded once per metric (fmt pads text by its display width, a UTF-8
+        // decode per cell); numbers are padded as they are written. Widths match the constants.
+        const bool known = s.metric < padded_names_.size() && s.name == metrics_[s.metric];
+        const std::string_view name = known ? std::string_view(padded_names_[s.metric]) : s.name;
+        const std::size_t name_width = known ? 0 : metric_width_;
+        if (s.type == value_type::integer) {
+            out = fmt::format_to(out, FMT_COMPILE("{:>6}  {:<{}}  {:>12}  {:>5}\n"), s.line, name, name_width,
+                                 s.integer, s.step);
+        } else {
+            // %.6g as printf writes it; a NaN shows as "nan" whatever its sign (fmt writes "-nan").
+            const double value = std::isnan(s.value) ? std::numeric_limits<double>::quiet_NaN() : s.value;
+            out = fmt::format_to(out, FMT_COMPILE("{:>6}  {:<{}}  {:>12.6g}  {:>5}\n"), s.line, name, name_width, value,
+                                 s.step);
+        }
+        if (known) summaries_[s.metric].observe(s);
         ++rows_;
     }
     write_buffer();

@@ -29,7 +29,8 @@ public:
     static constexpr std::size_t step_width = 5;
     static constexpr std::size_t count_width = 5;
 
-    /// `metrics`: the definitions' metric names, in order (a sample's `metric` indexes them); the
+    /// `metrics`: the definitions' metric names, in order (a sample's `metric` indexes them;
+    /// samples of other names are shown, and left out of the final values); the
     /// metric column is as wide as the longest, from 6 to 48. `label_streams`: a heading names
     /// the stream whenever the samples' stream label changes (there are several streams).
     table_sink(std::ostream& out, std::vector<std::string> metrics, bool label_streams);
@@ -60,6 +61,7 @@ private:
     std::ostream* out_;
     std::vector<std::string> metrics_;
     std::vector<metric_summary> summaries_;
+    std::vector<std::string> padded_names_;  // each metric's name, padded to the column
     std::size_t metric_width_;
     bool label_streams_;
     std::string stream_;  // the label of the last heading
