@@ -10,6 +10,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <logmetrics/error.hpp>
+
 #include "command.hpp"
 #include "fd_io.hpp"
 #include "text.hpp"
@@ -22,7 +24,7 @@ constexpr const char* help_footer =
     R"(Exit status: 0 success, 1 an input could not be read or output could not be written, 2 bad
 options or bad metric definitions.
 
-`logmetrics scan --help` shows the modes, the number grammar and the engines.)";
+`logmetrics scan --help` shows the outputs, the modes, the number grammar and the engines.)";
 
 }  // namespace
 
@@ -49,10 +51,17 @@ int main(int argc, char** argv) {
         return code == 0 ? cli::exit_ok : cli::exit_usage;
     }
 
+    // Subcommands report what they expect and return a status; these are the ones they let out.
     try {
         if (chosen) return chosen();
         std::cout << app.help() << std::flush;
         return cli::exit_ok;
+    } catch (const cli::usage_error& e) {
+        cli::complain(e.what());
+        return cli::exit_usage;
+    } catch (const logmetrics::error& e) {
+        cli::complain(e.message());
+        return e.code() == logmetrics::errc::io_error ? cli::exit_failure : cli::exit_usage;
     } catch (const std::exception& e) {
         cli::complain("unexpected error: {}", e.what());
         return cli::exit_failure;

@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +87,52 @@ std::vector<std::string> output_specs(const scan_options& options) {
     return specs;
 }
 
+/// Feeds input `fd` to its monitor to the end, and returns 0 or the errno of the read that failed.
+/// From a pipe or a terminal (`python train.py | logmetrics scan ...`), every read that produced
+/// samples is flushed, so they show as their lines arrive; a regular file keeps the big buffers,
+/// and shows a progress line when wanted. Stops early when every output has failed: nobody would
+/// see the rest.
+int feed_input(int fd, std::string_view name, stream_monitor& monitor, const outputs& out, std::span<char> buffer,
+               bool quiet, int stdout_fd) {
+    using clock = progress_line::clock;
+    const bool live = is_live_input(fd);
+    const auto opened = clock::now();
+    std::optional<progress_line> progress;
+    if (wants_progress(quiet, STDERR_FILENO, fd, out.uses_stdout() ? stdout_fd : -1)) {
+        progress.emplace(stderr, opened, terminal_columns(STDERR_FILENO));
+    }
+    const std::uint64_t size = progress ? file_size(fd) : 0;
+    return read_all(fd, buffer, [&](std::string_view bytes) {
+        const std::uint64_t before = live ? monitor.stats().samples : 0;
+        monitor.feed(bytes);
+        if (live && monitor.stats().samples != before) monitor.flush();
+        if (progress && progress->due(clock::now())) {
+            const auto now = clock::now();
+            const monitor_stats s = monitor.stats();
+            const std::chrono::duration<double> seconds = now - opened;
+            progress->draw(format_progress({name, s.bytes, size, s.lines, s.samples, seconds.count()}), now);
+        }
+        return !out.all_failed();
+    });  // the progress line, if any, is blanked here
+}
+
+/// What each output lost, for the summary; sets the totals' sink errors and drops from them. The
+/// outputs are one fanout shared by every stream's monitor, so its counts are taken once, here.
+std::vector<output_losses> losses_of(const outputs& out, monitor_stats& totals) {
+    std::vector<output_losses> losses;
+    totals.sink_errors = out.errors();
+    totals.sink_drops = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        output_losses o{std::string(out.name(i)), out.errors(i), {}};
+        for (const drop_count& d : out.drops(i)) {
+            o.drops.emplace_back(std::string(d.reason), d.count);
+            totals.sink_drops += d.count;
+        }
+        losses.push_back(std::move(o));
+    }
+    return losses;
+}
+
 /// Compiles once, then reads each input with its own monitor, all writing to the same outputs.
 /// Throws logmetrics::error only while compiling (before any output).
 int scan(const scan_options& options, const definition_set& definitions, const framing_options& framing,
@@ -115,32 +163,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor_options.stream = in.label;
         monitor_options.step_metric = options.step_metric;
         const auto monitor = compiled.open(std::move(monitor_options), out.sink());
-        // A pipe or a terminal (`python train.py | logmetrics scan ...`): samples are flushed
-        // as their lines arrive; a regular file keeps the big buffers until the end.
-        const bool live = is_live_input(fd);
-        const auto opened = clock::now();
-        std::optional<progress_line> progress;
-        if (wants_progress(options.quiet, STDERR_FILENO, fd, out.uses_stdout() ? stdout_fd : -1)) {
-            progress.emplace(stderr, opened, terminal_columns(STDERR_FILENO));
-        }
-        const std::uint64_t size = progress ? file_size(fd) : 0;
-        // Stops early when every output has failed: nobody would see the rest.
-        const int read_error = read_all(fd, buffer, [&](std::string_view bytes) {
-            const std::uint64_t before = live ? monitor->stats().samples : 0;
-            monitor->feed(bytes);
-            if (live && monitor->stats().samples != before) monitor->flush();
-            if (progress) {
-                const auto now = clock::now();
-                if (progress->due(now)) {
-                    const monitor_stats s = monitor->stats();
-                    const std::chrono::duration<double> seconds = now - opened;
-                    progress->draw(format_progress({in.name(), s.bytes, size, s.lines, s.samples, seconds.count()}),
-                                   now);
-                }
-            }
-            return !out.all_failed();
-        });
-        progress.reset();  // blanks the line
+        const int read_error = feed_input(fd, in.name(), *monitor, out, buffer, options.quiet, stdout_fd);
         monitor->finish();
         if (!in.is_stdin()) ::close(fd);
         if (read_error != 0) {
@@ -152,19 +175,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
     }
 
     if (!out.finish()) status = exit_failure;
-    // The outputs are one fanout shared by every stream's monitor: their failures and drops are
-    // the fanout's, counted once (each monitor sees the fanout, which reports and never throws).
-    std::vector<output_losses> losses;
-    totals.all.sink_errors = out.errors();
-    totals.all.sink_drops = 0;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        output_losses o{std::string(out.name(i)), out.errors(i), {}};
-        for (const drop_count& d : out.drops(i)) {
-            o.drops.emplace_back(std::string(d.reason), d.count);
-            totals.all.sink_drops += d.count;
-        }
-        losses.push_back(std::move(o));
-    }
+    std::vector<output_losses> losses = losses_of(out, totals.all);
     if (totals.all.sink_errors > 0) status = exit_failure;
     if (!options.quiet) {
         const std::chrono::duration<double> compiling = compiled_at - started, scanning = clock::now() - compiled_at;
