@@ -289,6 +289,17 @@ t_output_list() {
 }
 check "--output: csv on stdout (no header), jsonl, final and table in files, each complete" t_output_list
 
+# The final value is the last finite one; a metric with none is left out, and named.
+printf '%s\n' 'loss=0.5 acc=nan' 'loss=0.25 acc=inf' 'loss=nan acc=-inf' >nonfinite.log
+run "$bin" scan --definitions small.json --format none --final nonfinite.json nonfinite.log
+strip_times nonfinite.json >nonfinite.stripped
+printf '%s\n' '[{"MetricName":"train:loss","Value":0.25,"Timestamp":T}]' >expected.nonfinite
+t_final_finite() {
+    status_is 0 && same_as expected.nonfinite nonfinite.stripped &&
+        err_has 'output final:nonfinite.json: left out train:acc (no finite value)'
+}
+check "--final: the last finite value; a metric with none is left out and named in the summary" t_final_finite
+
 run "$bin" scan --definitions small.json -q --final - small.log
 strip_times out >final.only
 t_final_only_stdout() { status_is 0 && same_as expected.final final.only; }

@@ -79,8 +79,10 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
     totals.per_definition[0].match_errors = 1;
     const std::vector<std::string> plans = {"", "runs as pcre2-only: can match an empty string"};
     summary_facts facts{definitions, plans, "pcre2", "sagemaker", 0.0125, 2.0};
-    facts.outputs = {
-        {"jsonl:-", 0, {}}, {"csv:/dev/full", 3, {}}, {"async:x", 1, {{"queue full", 12}, {"oldest overwritten", 1}}}};
+    facts.outputs = {{"jsonl:-", 0, {}, {}},
+                     {"csv:/dev/full", 3, {}, {}},
+                     {"async:x", 1, {{"queue full", 12}, {"oldest overwritten", 1}}, {}},
+                     {"final:f.json", 0, {}, {"lr", "grad_norm"}}};
     totals.all.sink_errors = 4;
     totals.all.sink_drops = 13;
     CHECK(format_summary(facts, totals) ==
@@ -91,6 +93,7 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
           "                                        runs as pcre2-only: can match an empty string\n"
           "output csv:/dev/full: 3 errors\n"
           "output async:x: 1 error, 12 dropped (queue full), 1 dropped (oldest overwritten)\n"
+          "output final:f.json: left out lr, grad_norm (no finite value)\n"
           "total: 2048 bytes (2.0 KiB), 7 lines, 0 cut lines, 5 samples, 1 rejected, 1 match errors, 4 sink errors, "
           "13 dropped\n"
           "time: 0.013 s to compile, 2.000 s to scan (1.0 KiB/s)\n");

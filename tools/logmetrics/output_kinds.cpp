@@ -36,7 +36,7 @@ any_sink make_table(const output_spec&, const output_context& context) {
 }
 
 any_sink make_final(const output_spec&, const output_context& context) {
-    return any_sink(std::string(context.name), final_sink(context.out));
+    return any_sink(std::string(context.name), final_sink(context.out, context.metric_names));
 }
 
 // The registry: one entry per kind.
@@ -44,7 +44,7 @@ constexpr output_kind registry[] = {
     {"jsonl", target_rule::stdout_or_path, {}, "a JSON object per sample (JSON Lines)", make_jsonl},
     {"csv", target_rule::stdout_or_path, csv_option_rules, "CSV rows (header=false: no header line)", make_csv},
     {"table", target_rule::stdout_or_path, {}, "aligned rows, then each metric's last value", make_table},
-    {"final", target_rule::path, {}, "SageMaker's FinalMetricDataList JSON", make_final},
+    {"final", target_rule::path, {}, "FinalMetricDataList JSON: last finite values", make_final},
     {"none", target_rule::none, {}, "nothing (the summary still counts)", nullptr},
 };
 

@@ -15,6 +15,7 @@
 #include <logmetrics/error.hpp>
 
 #include "fd_io.hpp"
+#include "final_sink.hpp"
 #include "text.hpp"
 
 namespace logmetrics::cli {
@@ -147,6 +148,11 @@ std::string_view outputs::name(std::size_t i) const noexcept { return entries_[i
 std::uint64_t outputs::errors(std::size_t i) const noexcept { return fanout().child_errors(i); }
 
 std::span<const drop_count> outputs::drops(std::size_t i) const { return fanout().child_drops(i); }
+
+std::vector<std::string> outputs::left_out(std::size_t i) {
+    const final_sink* final = fanout()[i].target<final_sink>();
+    return final ? final->left_out() : std::vector<std::string>{};
+}
 
 std::uint64_t outputs::errors() const noexcept {
     std::uint64_t total = not_made_;

@@ -55,6 +55,8 @@ public:
     std::string_view name(std::size_t i) const noexcept;
     std::uint64_t errors(std::size_t i) const noexcept;
     std::span<const drop_count> drops(std::size_t i) const;
+    /// After finish(): the metrics output `i` left out (a FinalMetricDataList: no finite value).
+    std::vector<std::string> left_out(std::size_t i);
     /// Failures of all outputs, including outputs that could not be made.
     std::uint64_t errors() const noexcept;
 

@@ -61,13 +61,7 @@ std::optional<definition_set> load(const scan_options& options, int& status) {
     try {
         return load_definitions(options.definitions_path, limits);
     } catch (const definition_error& e) {
-        for (const definition_problem& p : e.problems()) {
-            if (p.name.empty()) {
-                complain("{}: MetricDefinitions[{}]: {}", options.definitions_path, p.index, p.message);
-            } else {
-                complain("{}: MetricDefinitions[{}] {:?}: {}", options.definitions_path, p.index, p.name, p.message);
-            }
-        }
+        for (const definition_problem& p : e.problems()) complain("{}: {}", options.definitions_path, to_string(p));
         if (e.problems().empty()) complain("{}: {}", options.definitions_path, e.message());
         status = exit_usage;
     } catch (const error& e) {
@@ -118,12 +112,12 @@ int feed_input(int fd, std::string_view name, stream_monitor& monitor, const out
 
 /// What each output lost, for the summary; sets the totals' sink errors and drops from them. The
 /// outputs are one fanout shared by every stream's monitor, so its counts are taken once, here.
-std::vector<output_losses> losses_of(const outputs& out, monitor_stats& totals) {
+std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals) {
     std::vector<output_losses> losses;
     totals.sink_errors = out.errors();
     totals.sink_drops = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
-        output_losses o{std::string(out.name(i)), out.errors(i), {}};
+        output_losses o{std::string(out.name(i)), out.errors(i), {}, out.left_out(i)};
         for (const drop_count& d : out.drops(i)) {
             o.drops.emplace_back(std::string(d.reason), d.count);
             totals.sink_drops += d.count;
@@ -214,7 +208,9 @@ KIND[:PATH][?KEY=VALUE&...]; PATH '-' or left out is stdout, which one output at
 files are created when the scan starts. --format X is --output X, --final FILE is
 --output final:FILE. Without any, samples go to stdout as JSON Lines.
   --output table --output csv:samples.csv --output final:final.json
-A failing output (a full disk) stops none of the others; the summary names it.
+A failing output (a full disk) stops none of the others; the summary names it. final: holds
+each metric's last finite value (CloudWatch keeps no NaN or infinity); a metric whose values were
+all NaN or infinite is left out of it and named in the summary.
 
 Steps: a sample's step counts its metric's earlier samples, unless --step-metric NAME makes it
 the latest value of metric NAME (e.g. epoch).
@@ -340,8 +336,8 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
         ->transform(one_of(format_names()))
         ->type_name("FORMAT");
     scan->add_option("--final", options->final_path,
-                     "Also write each metric's last value to FILE ('-': stdout)\n"
-                     "as SageMaker's FinalMetricDataList JSON; the shorthand\n"
+                     "Also write each metric's last finite value to FILE ('-':\n"
+                     "stdout) as SageMaker's FinalMetricDataList JSON; the shorthand\n"
                      "for --output final:FILE")
         ->type_name("FILE");
     scan->add_option("--step-metric", options->step_metric,

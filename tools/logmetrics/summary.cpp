@@ -68,6 +68,9 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
         std::vector<std::string> losses;
         if (o.errors > 0) losses.push_back(fmt::format("{} error{}", o.errors, o.errors == 1 ? "" : "s"));
         for (const auto& [reason, count] : o.drops) losses.push_back(fmt::format("{} dropped ({})", count, reason));
+        if (!o.left_out.empty()) {
+            losses.push_back(fmt::format("left out {} (no finite value)", fmt::join(o.left_out, ", ")));
+        }
         if (!losses.empty()) out = fmt::format_to(out, "output {}: {}\n", o.name, fmt::join(losses, ", "));
     }
     const monitor_stats& all = totals.all;

@@ -30,11 +30,13 @@ struct run_totals {
     std::size_t streams = 0;
 };
 
-/// What an output lost: its failures, and the samples it dropped by reason (e.g. "queue full").
+/// What an output lost: its failures, the samples it dropped by reason (e.g. "queue full"), and
+/// the metrics it left out (FinalMetricDataList: no finite value).
 struct output_losses {
     std::string name;  ///< the output's name: "csv:out.csv"
     std::uint64_t errors = 0;
-    std::vector<std::pair<std::string, std::uint64_t>> drops;
+    std::vector<std::pair<std::string, std::uint64_t>> drops{};
+    std::vector<std::string> left_out{};
 };
 
 /// What the summary says besides the counts.

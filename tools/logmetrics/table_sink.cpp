@@ -25,16 +25,6 @@ std::size_t metric_column_width(const std::vector<std::string>& metrics) {
 
 }  // namespace
 
-void table_sink::metric_summary::observe(const sample& s) noexcept {
-    ++count;
-    last = s.value;
-    last_integer = s.integer;
-    last_type = s.type;
-    if (std::isnan(s.value)) return;
-    min = std::isnan(min) ? s.value : std::min(min, s.value);
-    max = std::isnan(max) ? s.value : std::max(max, s.value);
-}
-
 table_sink::table_sink(std::ostream& out, std::vector<std::string> metrics, bool label_streams)
     : out_(&out),
       metrics_(std::move(metrics)),
@@ -91,14 +81,14 @@ void table_sink::close() {
     out = fmt::format_to(out, "{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n", "", metric_width_, "", value_width, "",
                          count_width, "", value_width, "", value_width);
     for (std::size_t i = 0; i < metrics_.size(); ++i) {
-        const metric_summary& m = summaries_[i];
+        const series_summary& m = summaries_[i];
         if (m.count == 0) {
             out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_, "-",
                                  value_width, 0, count_width, "-", value_width, "-", value_width);
         } else {
             out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_,
-                                 human_number{m.last, m.last_type, m.last_integer}, value_width, m.count, count_width,
-                                 human_number{m.min}, value_width, human_number{m.max}, value_width);
+                                 human_number{m.last.value, m.last.type, m.last.integer}, value_width, m.count,
+                                 count_width, human_number{m.min}, value_width, human_number{m.max}, value_width);
         }
     }
     write_buffer();

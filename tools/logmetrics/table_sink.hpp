@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <logmetrics/sample.hpp>
+#include <logmetrics/stats.hpp>
 
 namespace logmetrics::cli {
 
@@ -40,27 +41,16 @@ public:
     void flush();
 
     /// The "final values" table: per metric, in order, its last value, count, min and max (NaN
-    /// skipped, as memory_store does), or "-" when it has no samples.
+    /// skipped: stats.hpp's series_summary), or "-" when it has no samples.
     void close();
 
 private:
-    /// The running summary of one metric's samples.
-    struct metric_summary {
-        std::uint64_t count = 0;
-        double last = 0;
-        std::int64_t last_integer = 0;
-        value_type last_type = value_type::real;
-        double min = std::numeric_limits<double>::quiet_NaN();
-        double max = std::numeric_limits<double>::quiet_NaN();
-        void observe(const sample& s) noexcept;
-    };
-
     /// Writes the buffer to the stream and empties it; throws when the stream has failed.
     void write_buffer();
 
     std::ostream* out_;
     std::vector<std::string> metrics_;
-    std::vector<metric_summary> summaries_;
+    std::vector<series_summary> summaries_;
     std::vector<std::string> padded_names_;  // each metric's name, padded to the column
     std::size_t metric_width_;
     bool label_streams_;
