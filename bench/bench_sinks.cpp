@@ -36,6 +36,12 @@
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
 
+#if LOGMETRICS_BENCH_CLI_TABLE
+#include <string>
+
+#include "table_sink.hpp"  // tools/logmetrics
+#endif
+
 namespace {
 
 // ---------------------------------------------------------------------------------------------
@@ -204,9 +210,27 @@ BENCHMARK(double_to_chars)->Name("number/to_chars");
 BENCHMARK(double_fmt)->Name("number/fmt_compile");
 
 // ---------------------------------------------------------------------------------------------
-// The CLI's table (`--format table`): to be added with the CLI's table writer, over the same
-// workload() and discarding_buffer, reported with report(), named "table/batch_256".
+// The CLI's table (`--output table`), from the tool's own library (logmetrics_cli_lib), when the
+// tool is built: aligned rows and each metric's running summary for its final values.
 // ---------------------------------------------------------------------------------------------
+
+#if LOGMETRICS_BENCH_CLI_TABLE
+/// The workload's metric names, in metric order (a sample's `metric` indexes them).
+std::vector<std::string> workload_metrics() {
+    std::vector<std::string> names;
+    for (const logmetrics::sample& s : workload()) {
+        if (s.metric >= names.size()) names.resize(s.metric + 1);
+        names[s.metric] = s.name;
+    }
+    return names;
+}
+
+void table_batch(benchmark::State& state) {
+    sink_batches<logmetrics::cli::table_sink>(state, workload_metrics(), false);
+}
+
+BENCHMARK(table_batch)->Name("table/batch_256");
+#endif
 
 }  // namespace
 

@@ -230,6 +230,8 @@ t_summary() {
         err_has '0 sink errors'
 }
 check "summary: counts, and the rejected capture with its line" t_summary
+t_no_progress() { ! grep -q $'\r' err; }
+check "no progress line when stderr is not a terminal" t_no_progress
 
 run "$bin" scan --definitions small.json --quiet small.log
 t_quiet() { status_is 0 && err_empty && [ "$(wc -l <out)" -eq 7 ]; }
@@ -273,6 +275,84 @@ t_table() {
 check "table: sample rows and the final values" t_table
 
 # ---------------------------------------------------------------------------------------------
+# Outputs: a list of KIND[:PATH][?KEY=VALUE] specs
+# ---------------------------------------------------------------------------------------------
+
+run "$bin" scan --definitions small.json -q --output 'csv?header=false' --output jsonl:samples.jsonl \
+    --output final:final2.json --output table:table.txt small.log
+strip_times samples.jsonl >samples.stripped
+strip_times final2.json >final2.stripped
+t_output_list() {
+    status_is 0 && ! out_has 'timestamp,metric_name' && [ "$(wc -l <out)" -eq 7 ] && out_has ',train:loss,1000,4,7' &&
+        same_as expected.file samples.stripped && same_as expected.final final2.stripped &&
+        grep -Eq '^train:loss +1000 +5 +-inf +1000$' table.txt
+}
+check "--output: csv on stdout (no header), jsonl, final and table in files, each complete" t_output_list
+
+# The final value is the last finite one; a metric with none is left out, and named.
+printf '%s\n' 'loss=0.5 acc=nan' 'loss=0.25 acc=inf' 'loss=nan acc=-inf' >nonfinite.log
+run "$bin" scan --definitions small.json --format none --final nonfinite.json nonfinite.log
+strip_times nonfinite.json >nonfinite.stripped
+printf '%s\n' '[{"MetricName":"train:loss","Value":0.25,"Timestamp":T}]' >expected.nonfinite
+t_final_finite() {
+    status_is 0 && same_as expected.nonfinite nonfinite.stripped &&
+        err_has 'output final:nonfinite.json: left out train:acc (no finite value)'
+}
+check "--final: the last finite value; a metric with none is left out and named in the summary" t_final_finite
+
+run "$bin" scan --definitions small.json -q --final - small.log
+strip_times out >final.only
+t_final_only_stdout() { status_is 0 && same_as expected.final final.only; }
+check "--final - alone: stdout holds the FinalMetricDataList only" t_final_only_stdout
+
+run "$bin" scan --definitions small.json --output xml:out.xml small.log
+t_bad_kind() {
+    status_is 2 && out_empty && err_has '--output "xml:out.xml": unknown kind "xml"' &&
+        err_has 'jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, none' && [ ! -e out.xml ]
+}
+check "unknown output kind: exit 2, the spec named and the kinds listed" t_bad_kind
+
+run "$bin" scan --definitions small.json --output 'csv:a.csv?delimiter=;' small.log
+t_bad_option() { status_is 2 && err_has 'csv does not take the option delimiter (it takes header)'; }
+check "unknown output option: exit 2 naming it" t_bad_option
+
+run "$bin" scan --definitions small.json --format csv --output table small.log
+t_two_stdout() { status_is 2 && out_empty && err_has 'both write to stdout'; }
+check "two outputs on stdout: exit 2" t_two_stdout
+
+if [ -w /dev/full ]; then
+    run "$bin" scan --definitions small.json --output csv:/dev/full --output jsonl:still.jsonl small.log
+    strip_times still.jsonl >still.stripped
+    t_failing_output() {
+        status_is 1 && err_has 'csv:/dev/full failed: cannot write /dev/full' && same_as expected.file still.stripped &&
+            grep -Eq '^output csv:/dev/full: [0-9]+ errors?$' err && ! err_has 'output jsonl:'
+    }
+    check "a failing output is named (message and summary), exit 1, and the other output is complete" t_failing_output
+fi
+
+# A descriptor closed at start keeps its number: no file logmetrics creates takes it, so the
+# samples meant for a closed stdout do not land in the --final file, nor messages in an output.
+rc=0
+"$bin" scan --definitions small.json -q --final closed.json small.log >&- 2>err || rc=$?
+: >out
+strip_times closed.json >closed.stripped
+t_closed_stdout_final() { status_is 1 && err_has 'cannot write to stdout' && same_as expected.final closed.stripped; }
+check "stdout closed: the --final file holds the final values only" t_closed_stdout_final
+
+rc=0
+"$bin" scan --definitions small.json --output 'csv:closed.csv?header=false' --step-metric nope small.log 2>&- || rc=$?
+t_closed_stderr() { status_is 2 && [ ! -e closed.csv ]; }
+check "stderr closed: still exit 2 for a bad --step-metric, nothing written" t_closed_stderr
+rc=0
+"$bin" scan --definitions small.json --output 'csv:closed.csv?header=false' small.log 2>&- || rc=$?
+t_closed_stderr_csv() { status_is 0 && [ "$(wc -l <closed.csv)" -eq 7 ] && ! grep -q logmetrics closed.csv; }
+check "stderr closed: the summary does not land in an output file" t_closed_stderr_csv
+
+run "$bin" scan --definitions small.json -q <&-
+t_closed_stdin() { status_is 1 && err_has 'cannot read stdin: Bad file descriptor'; }
+check "stdin closed: exit 1, 'cannot read stdin'" t_closed_stdin
+
+# ---------------------------------------------------------------------------------------------
 # Inputs, streams, modes
 # ---------------------------------------------------------------------------------------------
 
@@ -310,6 +390,52 @@ check "--mode terminal: each CR-separated update is a line" t_terminal
 run "$bin" scan --definitions small.json -q --format csv progress.log
 t_sagemaker_cr() { status_is 0 && [ "$(grep -c ',train:loss,' out)" -eq 0 ]; }
 check "--mode sagemaker: CR is #015, so \"0.9#015loss=0.8...\" is rejected" t_sagemaker_cr
+
+# Live output: a producer writes a metric line into a pipe and keeps it open (as a training job
+# does between epochs); the sample must be readable on logmetrics' stdout before the producer is
+# done. The producer is this shell, holding the pipe's write end on fd 3 until the check is over.
+# `read -t 20` only keeps a broken build from hanging the suite; the check is what it reads.
+mkfifo live.in live.out
+"$bin" scan --definitions small.json -q --format csv <live.in >live.out 2>live.err &
+live_pid=$!
+exec 3>live.in 4<live.out
+printf 'epoch 1 loss=0.5 acc=0.75\n' >&3
+live_rows=()
+for _ in 1 2 3; do
+    IFS= read -r -t 20 row <&4 || break
+    live_rows+=("$row")
+done
+exec 3>&-
+rc=0
+wait "$live_pid" || rc=$?
+cat <&4 >live.rest
+exec 4<&-
+: >out
+cp live.err err
+t_live() {
+    status_is 0 && [ "${#live_rows[@]}" -eq 3 ] && [ "${live_rows[0]}" = 'timestamp,metric_name,value,step,line' ] &&
+        [[ "${live_rows[1]}" == *',train:loss,0.5,0,1' ]] && [[ "${live_rows[2]}" == *',train:acc,0.75,0,1' ]] &&
+        [ ! -s live.rest ]
+}
+check "from a pipe, samples are on stdout while the producer still holds the pipe open" t_live
+
+cat >epochs.json <<'EOF'
+[{"Name": "epoch", "Regex": "epoch (\\d+)"}, {"Name": "loss", "Regex": "loss=(\\S+)"}]
+EOF
+printf '%s\n' 'loss=0.9' 'epoch 1 loss=0.5' 'loss=0.4' 'epoch 2 loss=0.3' >epochs.log
+run "$bin" scan --definitions epochs.json -q --format csv --step-metric epoch epochs.log
+t_step_metric() {
+    status_is 0 && out_has ',loss,0.9,0,1' && out_has ',epoch,1,1,2' && out_has ',loss,0.5,1,2' &&
+        out_has ',loss,0.4,1,3' && out_has ',loss,0.3,2,4'
+}
+check "--step-metric epoch: each sample's step is the latest epoch, from its own line on" t_step_metric
+
+run "$bin" scan --definitions epochs.json --output csv:steps.csv --step-metric global_step epochs.log
+t_bad_step_metric() {
+    status_is 2 && out_empty && [ ! -e steps.csv ] &&
+        err_has '--step-metric "global_step": not a metric of epochs.json (its metrics: epoch, loss)'
+}
+check "--step-metric that names no metric: exit 2, nothing written" t_bad_step_metric
 
 printf 'x%.0s' $(seq 1 100) >long.log
 printf ' loss=0.5\n' >>long.log
@@ -359,11 +485,13 @@ check "no subcommand: prints help" t_bare
 
 run "$bin" scan --help
 t_help() {
-    status_is 0 && out_has '--definitions' && out_has '--mode' && out_has '--engine' && out_has '--format' &&
+    status_is 0 && out_has '--definitions' && out_has '--mode' && out_has '--engine' && out_has '--output' && out_has '--format' &&
         out_has '--final' && out_has '--max-line-length' && out_has '--no-limits' && out_has '--stream' &&
-        out_has '--quiet' && out_has 'terminal' && out_has '#011' && out_has 'infinity'
+        out_has '--quiet' && out_has '--step-metric' && out_has 'terminal' && out_has '#011' && out_has 'infinity' &&
+        out_has '"5.", "1000." and "1.E-3" are numbers' && out_has 'backspace' && out_has 'final:PATH' &&
+        out_has 'csv[:PATH][?header=true|false]'
 }
-check "scan --help: every option, the modes and the number grammar" t_help
+check "scan --help: every option, the modes, the number grammar and the outputs" t_help
 
 version_header="$root/include/logmetrics/version.hpp"
 expected_version=$(sed -n -E 's/^#define LOGMETRICS_VERSION_(MAJOR|MINOR|PATCH) +([0-9]+).*/\2/p' "$version_header" |

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// The registry of output kinds and the rules of the output list (tools/logmetrics/output_kinds.hpp).
+
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "output_kinds.hpp"
+#include "support/catch.hpp"
+
+using namespace logmetrics::cli;
+
+namespace {
+
+std::string refusal(const output_spec& spec, std::span<const output_kind> kinds = output_kinds()) {
+    try {
+        check_output_spec(spec, kinds);
+    } catch (const usage_error& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+std::string list_refusal(std::vector<std::string> specs, std::span<const output_kind> kinds = output_kinds()) {
+    try {
+        choose_outputs(specs, kinds);
+    } catch (const usage_error& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+std::vector<std::string> names(const std::vector<chosen_output>& chosen) {
+    std::vector<std::string> out;
+    for (const auto& c : chosen) out.push_back(output_name(c.spec) + (c.to_stdout ? " (stdout)" : ""));
+    return out;
+}
+
+// A registry with a kind that takes a URL and options, as later backends will.
+constexpr std::string_view any_value[] = {"x"};
+constexpr option_rule push_options[] = {{"job", {}}, {"mode", any_value}};
+constexpr output_kind with_push[] = {
+    {"jsonl", target_rule::stdout_or_path, {}, "", nullptr},
+    {"pushgateway", target_rule::path, push_options, "", nullptr},
+};
+
+}  // namespace
+
+TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][output_kinds]") {
+    for (const char* name : {"jsonl", "csv", "table", "final", "none"}) {
+        const output_kind* kind = find_output_kind(name);
+        REQUIRE(kind != nullptr);
+        CHECK(kind->name == name);
+        CHECK_FALSE(kind->help.empty());
+    }
+    CHECK(find_output_kind("xml") == nullptr);
+    CHECK(find_output_kind("JSONL") == nullptr);
+    CHECK(find_output_kind("none")->make == nullptr);
+    CHECK(output_syntax() == "jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, none");
+}
+
+TEST_CASE("check_output_spec: the kind, its target and its options", "[cli][output_kinds]") {
+    CHECK(refusal(parse_output_spec("csv:a.csv?header=false")) == "(accepted)");
+    CHECK(refusal(parse_output_spec("final:-")) == "(accepted)");
+    CHECK(refusal(parse_output_spec("xml")) == R"(unknown kind "xml")");
+    CHECK(refusal(parse_output_spec("final")) == "final needs a target: final:PATH ('-' for stdout)");
+    CHECK(refusal(parse_output_spec("none:x")) == "none takes no target");
+    CHECK(refusal(parse_output_spec("csv?header=maybe")) == R"(header="maybe": the values are true, false)");
+    CHECK(refusal(parse_output_spec("jsonl?pretty=1")) == "jsonl does not take the option pretty (it takes none)");
+    CHECK(refusal(parse_output_spec("csv?sep=;&quote=no")) ==
+          "csv does not take the options sep, quote (it takes header)");
+}
+
+TEST_CASE("a kind with a URL target and options checks keys and values", "[cli][output_kinds]") {
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091/x?job=a"), with_push) == "(accepted)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091/x?job=a&instance=b"), with_push) ==
+          "pushgateway does not take the option instance (it takes job, mode)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?mode=y"), with_push) == R"(mode="y": the values are x)");
+    CHECK(output_syntax(with_push) == "jsonl[:PATH], pushgateway:PATH[?job=VALUE][?mode=x]");
+}
+
+TEST_CASE("choose_outputs: samples go to stdout as JSON Lines unless an output says otherwise", "[cli][output_kinds]") {
+    using list = std::vector<std::string>;
+    CHECK(names(choose_outputs(list{})) == list{"jsonl:- (stdout)"});
+    CHECK(names(choose_outputs(list{"final:f.json"})) == list{"jsonl:- (stdout)", "final:f.json"});
+    CHECK(names(choose_outputs(list{"final:-"})) == list{"final:- (stdout)"});
+    CHECK(names(choose_outputs(list{"none"})).empty());
+    CHECK(names(choose_outputs(list{"none", "final:f.json"})) == list{"final:f.json"});
+    CHECK(names(choose_outputs(list{"csv:a.csv"})) == list{"csv:a.csv"});
+    CHECK(names(choose_outputs(list{"table", "csv:a.csv", "jsonl:b.jsonl", "final:c.json"})) ==
+          list{"table:- (stdout)", "csv:a.csv", "jsonl:b.jsonl", "final:c.json"});
+}
+
+TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and names a bad spec", "[cli][output_kinds]") {
+    CHECK(list_refusal({"csv", "table"}) ==
+          R"(--output "csv" and "table" both write to stdout; at most one may (give the other a PATH))");
+    CHECK(list_refusal({"csv:-", "final:-"}) ==
+          R"(--output "csv:-" and "final:-" both write to stdout; at most one may (give the other a PATH))");
+    CHECK(list_refusal({"csv:a", "jsonl:a"}) == R"(--output "csv:a" and "jsonl:a" both write to a)");
+    CHECK(list_refusal({"csv", "xml:out"}) ==
+          R"(--output "xml:out": unknown kind "xml"; outputs: jsonl[:PATH], csv[:PATH][?header=true|false], )"
+          "table[:PATH], final:PATH, none");
+    CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
+}

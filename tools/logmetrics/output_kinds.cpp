@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include "output_kinds.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <logmetrics/sinks/csv.hpp>
+#include <logmetrics/sinks/jsonl.hpp>
+
+#include "command.hpp"
+#include "final_sink.hpp"
+#include "table_sink.hpp"
+
+namespace logmetrics::cli {
+
+namespace {
+
+constexpr std::string_view booleans[] = {"true", "false"};
+constexpr option_rule csv_option_rules[] = {{"header", booleans}};
+
+any_sink make_jsonl(const output_spec&, const output_context& context) {
+    return any_sink(std::string(context.name), jsonl_sink(context.out));
+}
+
+any_sink make_csv(const output_spec& spec, const output_context& context) {
+    csv_options options;
+    options.header = spec.option("header").value_or("true") == "true";
+    return any_sink(std::string(context.name), csv_sink(context.out, options));
+}
+
+any_sink make_table(const output_spec&, const output_context& context) {
+    return any_sink(std::string(context.name), table_sink(context.out, context.metric_names, context.several_streams));
+}
+
+any_sink make_final(const output_spec&, const output_context& context) {
+    return any_sink(std::string(context.name), final_sink(context.out, context.metric_names));
+}
+
+// The registry: one entry per kind.
+constexpr output_kind registry[] = {
+    {"jsonl", target_rule::stdout_or_path, {}, "a JSON object per sample (JSON Lines)", make_jsonl},
+    {"csv", target_rule::stdout_or_path, csv_option_rules, "CSV rows (header=false: no header line)", make_csv},
+    {"table", target_rule::stdout_or_path, {}, "aligned rows, then each metric's last value", make_table},
+    {"final", target_rule::path, {}, "FinalMetricDataList JSON: last finite values", make_final},
+    {"none", target_rule::none, {}, "nothing (the summary still counts)", nullptr},
+};
+
+}  // namespace
+
+std::string output_syntax(const output_kind& kind) {
+    std::string text(kind.name);
+    if (kind.target == target_rule::stdout_or_path) text += "[:PATH]";
+    if (kind.target == target_rule::path) text += ":PATH";
+    for (const option_rule& o : kind.options) {
+        text +=
+            fmt::format("[?{}={}]", o.key, o.values.empty() ? "VALUE" : fmt::format("{}", fmt::join(o.values, "|")));
+    }
+    return text;
+}
+
+std::span<const output_kind> output_kinds() noexcept { return registry; }
+
+const output_kind* find_output_kind(std::string_view name, std::span<const output_kind> kinds) noexcept {
+    for (const output_kind& k : kinds) {
+        if (k.name == name) return &k;
+    }
+    return nullptr;
+}
+
+std::string output_syntax(std::span<const output_kind> kinds) {
+    std::vector<std::string> all;
+    for (const output_kind& k : kinds) all.push_back(output_syntax(k));
+    return fmt::format("{}", fmt::join(all, ", "));
+}
+
+const output_kind& check_output_spec(const output_spec& spec, std::span<const output_kind> kinds) {
+    const output_kind* kind = find_output_kind(spec.kind, kinds);
+    if (!kind) throw usage_error(fmt::format("unknown kind {:?}", spec.kind));
+    if (kind->target == target_rule::none && spec.target) {
+        throw usage_error(fmt::format("{} takes no target", kind->name));
+    }
+    if (kind->target == target_rule::path && !spec.target) {
+        throw usage_error(fmt::format("{} needs a target: {}:PATH ('-' for stdout)", kind->name, kind->name));
+    }
+    std::vector<std::string_view> unknown;
+    for (const output_option& o : spec.options) {
+        const auto rule = std::find_if(kind->options.begin(), kind->options.end(),
+                                       [&o](const option_rule& r) { return r.key == o.key; });
+        if (rule == kind->options.end()) {
+            unknown.push_back(o.key);
+        } else if (!rule->values.empty() &&
+                   std::find(rule->values.begin(), rule->values.end(), o.value) == rule->values.end()) {
+            throw usage_error(fmt::format("{}={:?}: the values are {}", o.key, o.value, fmt::join(rule->values, ", ")));
+        }
+    }
+    if (!unknown.empty()) {
+        std::vector<std::string_view> known;
+        for (const option_rule& r : kind->options) known.push_back(r.key);
+        throw usage_error(fmt::format(
+            "{} does not take the option{} {}{}", kind->name, unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "),
+            known.empty() ? std::string(" (it takes none)") : fmt::format(" (it takes {})", fmt::join(known, ", "))));
+    }
+    return *kind;
+}
+
+bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
+    return kind.target != target_rule::none && (!spec.target || *spec.target == "-");
+}
+
+std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, std::span<const output_kind> kinds) {
+    std::vector<chosen_output> chosen;
+    bool only_final = true;  // no output but final: ones (none included)
+    for (const std::string& text : specs) {
+        try {
+            output_spec spec = parse_output_spec(text);
+            const output_kind& kind = check_output_spec(spec, kinds);
+            if (kind.name != "final") only_final = false;
+            if (kind.make == nullptr) continue;
+            const bool to_stdout = uses_stdout(spec, kind);
+            chosen.push_back({std::move(spec), &kind, to_stdout});
+        } catch (const usage_error& e) {
+            throw usage_error(fmt::format("--output {:?}: {}; outputs: {}", text, e.what(), output_syntax(kinds)));
+        }
+    }
+    const auto on_stdout = [](const chosen_output& o) { return o.to_stdout; };
+    if (only_final && std::none_of(chosen.begin(), chosen.end(), on_stdout)) {
+        if (const output_kind* jsonl = find_output_kind("jsonl", kinds)) {
+            chosen.insert(chosen.begin(), {parse_output_spec("jsonl"), jsonl, true});
+        }
+    }
+    for (auto a = chosen.begin(); a != chosen.end(); ++a) {
+        for (auto b = std::next(a); b != chosen.end(); ++b) {
+            if (a->to_stdout && b->to_stdout) {
+                throw usage_error(
+                    fmt::format("--output {:?} and {:?} both write to stdout; at most one may (give "
+                                "the other a PATH)",
+                                a->spec.text, b->spec.text));
+            }
+            if (!a->to_stdout && !b->to_stdout && a->spec.target == b->spec.target) {
+                throw usage_error(fmt::format("--output {:?} and {:?} both write to {}", a->spec.text, b->spec.text,
+                                              *a->spec.target));
+            }
+        }
+    }
+    return chosen;
+}
+
+}  // namespace logmetrics::cli

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The registry of output kinds: what each accepts (a target, option keys and values) and how it
+// makes its sink. Adding a kind is one entry in output_kinds.cpp. `choose_outputs` turns the
+// command line's specs into the checked list a scan writes to.
+
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <logmetrics/sink.hpp>
+
+#include "output_spec.hpp"
+
+namespace logmetrics::cli {
+
+/// What a kind accepts after ':'.
+enum class target_rule {
+    none,            ///< nothing: the kind writes nowhere (`none`)
+    stdout_or_path,  ///< optional: a file, or stdout when absent or "-"
+    path,            ///< required: a file, or "-" for stdout (`final:PATH`)
+};
+
+/// An option a kind takes, and the values it accepts (any when `values` is empty).
+struct option_rule {
+    std::string_view key;
+    std::span<const std::string_view> values;
+};
+
+/// What a kind's sink is made with.
+struct output_context {
+    std::string_view name;                         ///< the output's name (output_name), for the sink
+    std::ostream& out;                             ///< the output's destination (stdout or its file)
+    const std::vector<std::string>& metric_names;  ///< the definitions' metrics, in order
+    bool several_streams = false;                  ///< more than one input
+};
+
+/// One kind of output.
+struct output_kind {
+    std::string_view name;
+    target_rule target;
+    std::span<const option_rule> options;
+    std::string_view help;  ///< one line for --help
+    /// Makes the sink for `spec` (already checked), named `context.name`; null for a kind that
+    /// writes nothing. What comes at the end of the output is written by the sink's `close()`.
+    any_sink (*make)(const output_spec& spec, const output_context& context);
+};
+
+/// Every kind, in the order --help lists them.
+std::span<const output_kind> output_kinds() noexcept;
+
+/// The kind called `name` in `kinds`, or null.
+const output_kind* find_output_kind(std::string_view name,
+                                    std::span<const output_kind> kinds = output_kinds()) noexcept;
+
+/// Each kind's syntax, for messages and help: "jsonl[:PATH], csv[:PATH][?header=true|false], ...".
+std::string output_syntax(std::span<const output_kind> kinds = output_kinds());
+
+/// One kind's syntax: "csv[:PATH][?header=true|false]".
+std::string output_syntax(const output_kind& kind);
+
+/// Checks `spec` against its kind (known, target, option keys and values) and returns the kind;
+/// throws usage_error naming what is wrong.
+const output_kind& check_output_spec(const output_spec& spec, std::span<const output_kind> kinds = output_kinds());
+
+/// Whether `spec` (of `kind`) writes to stdout.
+bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept;
+
+/// An output to make: its spec and its kind.
+struct chosen_output {
+    output_spec spec;
+    const output_kind* kind;
+    bool to_stdout;
+};
+
+/// Parses and checks `specs` (in order), and applies the rules of the list: `none` outputs are
+/// dropped; when no output but `final:` ones is given and none uses stdout, samples go to stdout
+/// as JSON Lines (`jsonl`); at most one output may use stdout; two outputs may not write the
+/// same file. Throws usage_error: `--output "SPEC": what is wrong; outputs: <syntax>`.
+std::vector<chosen_output> choose_outputs(std::span<const std::string> specs,
+                                          std::span<const output_kind> kinds = output_kinds());
+
+}  // namespace logmetrics::cli

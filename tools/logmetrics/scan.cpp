@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+// logmetrics scan --definitions metrics.json [options] [FILE...]
+//
+// Reads training logs (files in order, or stdin), turns their lines into metric samples with
+// SageMaker metric definitions, writes the samples to the outputs and a summary to stderr. Each
+// input is its own stream, with its own monitor (line numbers restart at 1); all of them share
+// one compiled matcher and the same sinks.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <logmetrics/definition.hpp>
+#include <logmetrics/definitions_json.hpp>
+#include <logmetrics/error.hpp>
+#include <logmetrics/framer.hpp>
+
+#include "command.hpp"
+#include "fd_io.hpp"
+#include "options.hpp"
+#include "output_kinds.hpp"
+#include "outputs.hpp"
+#include "pipeline.hpp"
+#include "progress.hpp"
+#include "summary.hpp"
+#include "text.hpp"
+
+namespace logmetrics::cli {
+
+namespace {
+
+constexpr std::size_t read_chunk_size = 256 * 1024;
+constexpr std::size_t stdout_buffer_size = 1024 * 1024;
+
+struct input {
+    std::string path;   // "-" for stdin
+    std::string label;  // the stream label samples carry
+    bool is_stdin() const noexcept { return path == "-"; }
+    std::string name() const { return is_stdin() ? "stdin" : path; }
+};
+
+/// Loads the definitions; on failure says why and returns the exit status.
+std::optional<definition_set> load(const scan_options& options, int& status) {
+    const definition_limits limits =
+        options.no_limits ? definition_limits::unlimited() : definition_limits::sagemaker();
+    try {
+        return load_definitions(options.definitions_path, limits);
+    } catch (const definition_error& e) {
+        for (const definition_problem& p : e.problems()) complain("{}: {}", options.definitions_path, to_string(p));
+        if (e.problems().empty()) complain("{}: {}", options.definitions_path, e.message());
+        status = exit_usage;
+    } catch (const error& e) {
+        // load_definitions puts the path in invalid_json messages already.
+        complain(e.message());
+        status = e.code() == errc::io_error ? exit_failure : exit_usage;
+    }
+    return std::nullopt;
+}
+
+/// The outputs the options ask for: --format X, then each --output SPEC, then --final FILE.
+std::vector<std::string> output_specs(const scan_options& options) {
+    std::vector<std::string> specs;
+    if (!options.format.empty()) specs.push_back(options.format);
+    specs.insert(specs.end(), options.outputs.begin(), options.outputs.end());
+    if (!options.final_path.empty()) specs.push_back("final:" + options.final_path);
+    return specs;
+}
+
+/// Feeds input `fd` to its monitor to the end, and returns 0 or the errno of the read that failed.
+/// From a pipe or a terminal (`python train.py | logmetrics scan ...`), every read that produced
+/// samples is flushed, so they show as their lines arrive; a regular file keeps the big buffers,
+/// and shows a progress line when wanted. Stops early when every output has failed: nobody would
+/// see the rest.
+int feed_input(int fd, std::string_view name, stream_monitor& monitor, const outputs& out, std::span<char> buffer,
+               bool quiet, int stdout_fd) {
+    using clock = progress_line::clock;
+    const bool live = is_live_input(fd);
+    const auto opened = clock::now();
+    std::optional<progress_line> progress;
+    if (wants_progress(quiet, STDERR_FILENO, fd, out.uses_stdout() ? stdout_fd : -1)) {
+        progress.emplace(stderr, opened, terminal_columns(STDERR_FILENO));
+    }
+    const std::uint64_t size = progress ? file_size(fd) : 0;
+    return read_all(fd, buffer, [&](std::string_view bytes) {
+        const std::uint64_t before = live ? monitor.stats().samples : 0;
+        monitor.feed(bytes);
+        if (live && monitor.stats().samples != before) monitor.flush();
+        if (progress && progress->due(clock::now())) {
+            const auto now = clock::now();
+            const monitor_stats s = monitor.stats();
+            const std::chrono::duration<double> seconds = now - opened;
+            progress->draw(format_progress({name, s.bytes, size, s.lines, s.samples, seconds.count()}), now);
+        }
+        return !out.all_failed();
+    });  // the progress line, if any, is blanked here
+}
+
+/// What each output lost, for the summary; sets the totals' sink errors and drops from them. The
+/// outputs are one fanout shared by every stream's monitor, so its counts are taken once, here.
+std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals) {
+    std::vector<output_losses> losses;
+    totals.sink_errors = out.errors();
+    totals.sink_drops = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        output_losses o{std::string(out.name(i)), out.errors(i), {}, out.left_out(i)};
+        for (const drop_count& d : out.drops(i)) {
+            o.drops.emplace_back(std::string(d.reason), d.count);
+            totals.sink_drops += d.count;
+        }
+        losses.push_back(std::move(o));
+    }
+    return losses;
+}
+
+/// Compiles once, then reads each input with its own monitor, all writing to the same outputs.
+/// Throws logmetrics::error only while compiling (before any output).
+int scan(const scan_options& options, const definition_set& definitions, const framing_options& framing,
+         std::vector<chosen_output> chosen, const std::vector<input>& inputs) {
+    using clock = std::chrono::steady_clock;
+    const auto started = clock::now();
+    const pipeline compiled(definitions, options.engine);
+    const auto compiled_at = clock::now();
+
+    const int stdout_fd = standard_descriptor(STDOUT_FILENO);
+    outputs out(std::move(chosen), definitions.metric_names(), inputs.size() > 1, stdout_fd, stdout_buffer_size);
+    if (!out.open()) return exit_failure;
+
+    int status = exit_ok;
+    run_totals totals(definitions.size());
+    std::vector<char> buffer(read_chunk_size);
+    for (const input& in : inputs) {
+        errno = EBADF;  // stdin closed at start
+        const int fd = in.is_stdin() ? standard_descriptor(STDIN_FILENO) : open_for_reading(in.path.c_str());
+        if (fd < 0) {
+            complain("cannot read {}: {}", in.name(), std::strerror(errno));
+            status = exit_failure;
+            continue;
+        }
+
+        monitor_options monitor_options;
+        monitor_options.framing = framing;
+        monitor_options.stream = in.label;
+        monitor_options.step_metric = options.step_metric;
+        const auto monitor = compiled.open(std::move(monitor_options), out.sink());
+        const int read_error = feed_input(fd, in.name(), *monitor, out, buffer, options.quiet, stdout_fd);
+        monitor->finish();
+        if (!in.is_stdin()) ::close(fd);
+        if (read_error != 0) {
+            complain("cannot read {}: {}", in.name(), std::strerror(read_error));
+            status = exit_failure;
+        }
+        totals.add(monitor->stats(), monitor->per_definition(), in.label);
+        if (out.all_failed()) break;
+    }
+
+    if (!out.finish()) status = exit_failure;
+    std::vector<output_losses> losses = losses_of(out, totals.all);
+    if (totals.all.sink_errors > 0) status = exit_failure;
+    if (!options.quiet) {
+        const std::chrono::duration<double> compiling = compiled_at - started, scanning = clock::now() - compiled_at;
+        const summary_facts facts{definitions,
+                                  compiled.plans(),
+                                  to_string(compiled.engine()),
+                                  to_string(options.mode),
+                                  compiling.count(),
+                                  scanning.count(),
+                                  std::move(losses)};
+        const std::string text = format_summary(facts, totals);
+        std::fwrite(text.data(), 1, text.size(), stderr);
+    }
+    return status;
+}
+
+constexpr const char* help_footer = R"(Modes (--mode): how bytes become lines before the regexes run.
+  sagemaker  (default) Lines end at \n. Every other control byte is written as '#' and three
+             octal digits (TAB -> #011, CR -> #015, ESC -> #033), as SageMaker's log pipeline
+             does, so definitions written against CloudWatch text match here the same way.
+  terminal   For your own logs: \n, \r and \r\n each end a line (every tqdm or Keras progress
+             update becomes a line), ANSI escape sequences (colours) are removed, and a
+             backspace moves back one character as a terminal does: the next bytes overwrite,
+             so "acc: 0.91\b\b\b\b0.93" reads "acc: 0.93".
+  raw        Lines end at \n; every other byte, \r included, is kept as it is.
+
+Values: capture group 1 of the first match of a definition's Regex in a line is the value. After
+trimming ASCII spaces it must be
+    [+-]? ( digits [ . [digits] ] | . digits ) ( [eE] [+-]? digits )?
+or  [+-]? ( nan | inf | infinity )   (any case).
+So "5.", "1000." and "1.E-3" are numbers, as Python's float() reads them; anything else (".",
+"3.14#011", "1,000", "0x1p3", "") is rejected: counted and shown in the summary, never a sample.
+
+Outputs (--output, repeatable): each sample goes to every output. A spec is
+KIND[:PATH][?KEY=VALUE&...]; PATH '-' or left out is stdout, which one output at most may use;
+files are created when the scan starts. --format X is --output X, --final FILE is
+--output final:FILE. Without any, samples go to stdout as JSON Lines.
+  --output table --output csv:samples.csv --output final:final.json
+A failing output (a full disk) stops none of the others; the summary names it. final: holds
+each metric's last finite value (CloudWatch keeps no NaN or infinity); a metric whose values were
+all NaN or infinite is left out of it and named in the summary.
+
+Steps: a sample's step counts its metric's earlier samples, unless --step-metric NAME makes it
+the latest value of metric NAME (e.g. epoch).
+
+From a pipe or a terminal, samples are written as their lines arrive; on a terminal, a long
+scan of a file shows its progress on stderr (not with --quiet).
+
+Engines (--engine): hyperscan scans each line once for all definitions and lets PCRE2 extract
+the captures; pcre2 runs every definition's regex on every line. Both give the same samples.
+
+Exit status: 0 success, 1 an input could not be read or output could not be written, 2 bad
+options or bad metric definitions.
+
+Example:
+  logmetrics scan --definitions examples/data/metrics.json --format table examples/data/train.log)";
+
+/// A validator that turns a name from `names` into its value with CLI11's CheckedTransformer,
+/// described by the names alone ("{a,b,c}"). A name not in the table is refused with the names
+/// listed, and so is the transformer's other spelling (the value's number): names only.
+template <class Value>
+CLI::Validator one_of(const std::vector<std::pair<std::string, Value>>& names) {
+    std::vector<std::string> keys;
+    for (const auto& name : names) keys.push_back(name.first);
+    const CLI::CheckedTransformer transformer(names);
+    return CLI::Validator(
+        [transformer, keys](std::string& input) {
+            const bool known = std::find(keys.begin(), keys.end(), input) != keys.end();
+            const std::string given = input;
+            if (known && transformer(input).empty()) return std::string();
+            input = given;
+            return fmt::format("{:?} is not one of {}", given, fmt::join(keys, ", "));
+        },
+        fmt::format("{{{}}}", fmt::join(keys, ",")));
+}
+
+/// --output's help: the grammar, then each kind's syntax and what it writes.
+std::string output_help() {
+    std::string text =
+        "Where samples go (repeatable): KIND[:PATH][?KEY=VALUE&...];\n"
+        "PATH '-' or left out: stdout, for one output at most.\n"
+        "Default: jsonl. The kinds:\n";
+    for (const output_kind& kind : output_kinds()) {
+        text += fmt::format("  {}\n      {}\n", output_syntax(kind), kind.help);
+    }
+    text.pop_back();
+    return text;
+}
+
+}  // namespace
+
+int run_scan(const scan_options& options) {
+    if (options.engine == engine_kind::hyperscan && !have_hyperscan()) {
+        complain("--engine hyperscan: this logmetrics was built without Hyperscan; use --engine pcre2");
+        return exit_usage;
+    }
+    std::vector<chosen_output> chosen;
+    try {
+        chosen = choose_outputs(output_specs(options));
+    } catch (const usage_error& e) {
+        complain(e.what());
+        return exit_usage;
+    }
+    int status = exit_ok;
+    auto definitions = load(options, status);
+    if (!definitions) return status;
+    if (!options.step_metric.empty()) {
+        const auto& metrics = definitions->metric_names();
+        if (std::find(metrics.begin(), metrics.end(), options.step_metric) == metrics.end()) {
+            complain("--step-metric {:?}: not a metric of {} (its metrics: {})", options.step_metric,
+                     options.definitions_path, fmt::join(metrics, ", "));
+            return exit_usage;
+        }
+    }
+
+    framing_options framing;
+    framing.max_line_length = options.max_line_length;
+    framing.mode = options.mode;
+    std::vector<std::string> files = options.files;
+    if (files.empty()) files.emplace_back("-");
+    std::vector<input> inputs;
+    for (const std::string& path : files) {
+        inputs.push_back({path, options.stream_label.value_or(path == "-" ? "stdin" : path)});
+    }
+
+    try {
+        return scan(options, *definitions, framing, std::move(chosen), inputs);
+    } catch (const error& e) {
+        complain(e.message());
+        return exit_failure;
+    }
+}
+
+CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
+    scan_options* options = &bound;  // the callbacks below hold it
+    CLI::App* scan =
+        app.add_subcommand("scan", "Read training logs and write the metric samples the definitions find in them");
+    scan->footer(help_footer);
+
+    scan->add_option("-d,--definitions", options->definitions_path,
+                     "SageMaker metric definitions (JSON): a list of\n"
+                     "{\"Name\", \"Regex\"} objects, an object with \"MetricDefinitions\",\n"
+                     "or a CreateTrainingJob request")
+        ->required()
+        ->type_name("FILE");
+    // add_option_function: CLI11 2.1's add_option(name, variable) finds the library's
+    // to_string(framing_mode) by ADL for the default text, and cannot use its string_view.
+    scan->add_option_function<framing_mode>(
+            "-m,--mode", [options](const framing_mode& mode) { options->mode = mode; },
+            "How bytes become lines: sagemaker, terminal or raw\n(see Modes below)")
+        ->transform(one_of(mode_names()))
+        ->type_name("MODE")
+        ->default_str(std::string(to_string(options->mode)));
+    scan->add_option_function<engine_kind>(
+            "-e,--engine", [options](const engine_kind& engine) { options->engine = engine; },
+            fmt::format("Regex engine: hyperscan or pcre2 (default: {})",
+                        have_hyperscan() ? "hyperscan" : "pcre2;\nthis build has no Hyperscan"))
+        ->transform(one_of(engine_names()))
+        ->type_name("ENGINE");
+    scan->add_option("-o,--output", options->outputs, output_help())->type_name("SPEC")->allow_extra_args(false);
+    scan->add_option("-f,--format", options->format,
+                     "What stdout shows: jsonl, csv, table or none; the\n"
+                     "shorthand for --output FORMAT")
+        ->transform(one_of(format_names()))
+        ->type_name("FORMAT");
+    scan->add_option("--final", options->final_path,
+                     "Also write each metric's last finite value to FILE ('-':\n"
+                     "stdout) as SageMaker's FinalMetricDataList JSON; the shorthand\n"
+                     "for --output final:FILE")
+        ->type_name("FILE");
+    scan->add_option("--step-metric", options->step_metric,
+                     "Each sample's step is the latest value of metric NAME\n"
+                     "(e.g. epoch, iteration, global_step), 0 before its first;\n"
+                     "samples on the line that sets it already get the new\n"
+                     "value. Without it, a metric's step counts its earlier\n"
+                     "samples")
+        ->type_name("NAME");
+    scan->add_option("--max-line-length", options->max_line_length,
+                     "Longest line matched in one piece (at least 4); longer\n"
+                     "lines are matched in pieces of this size (cut lines)")
+        ->check(CLI::Range(std::size_t{4}, std::size_t{1} << 40).description(""))
+        ->type_name("BYTES")
+        ->capture_default_str();
+    scan->add_flag("--no-limits", options->no_limits,
+                   "Lift SageMaker's limits on definitions (40 definitions,\n"
+                   "255-character names, 500-character regexes)");
+    scan->add_option_function<std::string>(
+            "--stream", [options](const std::string& label) { options->stream_label = label; },
+            "The stream label samples carry (default: the file's\npath, or \"stdin\")")
+        ->type_name("LABEL");
+    scan->add_flag("-q,--quiet", options->quiet, "No summary and no progress line on stderr");
+    scan->add_option("files", options->files,
+                     "Log files, read in order; each is its own stream, with\n"
+                     "line numbers from 1. None, or '-': stdin")
+        ->type_name("FILE");
+
+    return scan;
+}
+
+void add_scan(CLI::App& app, command& chosen) {
+    auto options = std::make_shared<scan_options>();
+    CLI::App* scan = add_scan_options(app, *options);
+    scan->callback([options, &chosen] { chosen = [options] { return run_scan(*options); }; });
+}
+
+}  // namespace logmetrics::cli

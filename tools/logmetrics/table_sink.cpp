@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#include "table_sink.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+#include <fmt/compile.h>
+
+#include <logmetrics/error.hpp>
+
+#include "text.hpp"
+
+namespace logmetrics::cli {
+
+namespace {
+
+std::size_t metric_column_width(const std::vector<std::string>& metrics) {
+    std::size_t width = 6;  // "metric"
+    for (const auto& name : metrics) width = std::max(width, std::min<std::size_t>(name.size(), 48));
+    return width;
+}
+
+}  // namespace
+
+table_sink::table_sink(std::ostream& out, std::vector<std::string> metrics, bool label_streams)
+    : out_(&out),
+      metrics_(std::move(metrics)),
+      summaries_(metrics_.size()),
+      metric_width_(metric_column_width(metrics_)),
+      label_streams_(label_streams) {
+    static_assert(line_width == 6 && value_width == 12 && step_width == 5, "the row's format string says so");
+    for (const std::string& name : metrics_) padded_names_.push_back(fmt::format("{:<{}}", name, metric_width_));
+    fmt::format_to(std::back_inserter(buffer_), "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n",
+                   "line", line_width, "metric", metric_width_, "value", value_width, "step", step_width, "",
+                   line_width, "", metric_width_, "", value_width, "", step_width);
+    write_buffer();
+}
+
+void table_sink::write(const sample& s) { write(std::span<const sample>(&s, 1)); }
+
+void table_sink::write(std::span<const sample> batch) {
+    auto out = fmt::appender(buffer_);
+    for (const sample& s : batch) {
+        if (label_streams_ && (rows_ == 0 || s.stream != stream_)) {
+            stream_ = s.stream;
+            out = fmt::format_to(out, "==> {} <==\n", s.stream);
+        }
+        // The metric's cell is padded once per metric (fmt pads text by its display width, a UTF-8
+        // decode per cell); numbers are padded as they are written. Widths match the constants.
+        const bool known = s.metric < padded_names_.size() && s.name == metrics_[s.metric];
+        const std::string_view name = known ? std::string_view(padded_names_[s.metric]) : s.name;
+        const std::size_t name_width = known ? 0 : metric_width_;
+        if (s.type == value_type::integer) {
+            out = fmt::format_to(out, FMT_COMPILE("{:>6}  {:<{}}  {:>12}  {:>5}\n"), s.line, name, name_width,
+                                 s.integer, s.step);
+        } else {
+            // %.6g as printf writes it; a NaN shows as "nan" whatever its sign (fmt writes "-nan").
+            const double value = std::isnan(s.value) ? std::numeric_limits<double>::quiet_NaN() : s.value;
+            out = fmt::format_to(out, FMT_COMPILE("{:>6}  {:<{}}  {:>12.6g}  {:>5}\n"), s.line, name, name_width, value,
+                                 s.step);
+        }
+        if (known) summaries_[s.metric].observe(s);
+        ++rows_;
+    }
+    write_buffer();
+}
+
+void table_sink::flush() {
+    out_->flush();
+    if (!*out_) throw error(errc::io_error, "cannot write the table");
+}
+
+void table_sink::close() {
+    auto out = std::back_inserter(buffer_);
+    if (rows_ == 0) out = fmt::format_to(out, "(no samples)\n");
+    out = fmt::format_to(out, "\nfinal values\n{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", "metric", metric_width_,
+                         "last value", value_width, "count", count_width, "min", value_width, "max", value_width);
+    out = fmt::format_to(out, "{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n", "", metric_width_, "", value_width, "",
+                         count_width, "", value_width, "", value_width);
+    for (std::size_t i = 0; i < metrics_.size(); ++i) {
+        const series_summary& m = summaries_[i];
+        if (m.count == 0) {
+            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_, "-",
+                                 value_width, 0, count_width, "-", value_width, "-", value_width);
+        } else {
+            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_,
+                                 human_number{m.last.value, m.last.type, m.last.integer}, value_width, m.count,
+                                 count_width, human_number{m.min}, value_width, human_number{m.max}, value_width);
+        }
+    }
+    write_buffer();
+    flush();
+}
+
+void table_sink::write_buffer() {
+    out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+    if (!*out_) throw error(errc::io_error, "cannot write the table");
+}
+
+}  // namespace logmetrics::cli
