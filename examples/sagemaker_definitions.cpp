@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "logmetrics/definitions_json.hpp"  // load_definitions: the one header that needs nlohmann/json
 #include "logmetrics/logmetrics.hpp"
 
 int main(int argc, char** argv) {

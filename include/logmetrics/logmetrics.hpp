@@ -4,12 +4,16 @@
 // built-in sinks. The Hyperscan engine is included too when the build links Hyperscan
 // (LOGMETRICS_HAS_HYPERSCAN, set by the CMake target logmetrics::hyperscan); otherwise include
 // "logmetrics/matchers/hyperscan.hpp" yourself and link libhs.
+//
+// Not included: the JSON loader (load_definitions, parse_definitions). Include
+// "logmetrics/definitions_json.hpp" in the files that load definitions: it brings nlohmann/json,
+// whose parser costs each translation unit that includes it seconds of compile time
+// (bench/README.md, "Compile time").
 
 #include "version.hpp"
 #include "config.hpp"
 #include "error.hpp"
 #include "definition.hpp"
-#include "definitions_json.hpp"
 #include "number.hpp"
 #include "framer.hpp"
 #include "sample.hpp"

@@ -3,6 +3,7 @@
 // three definitions from JSON, feeds a small log in chunks that split lines anywhere, and checks
 // each sample. It runs every engine the build has and exits non-zero on the first mismatch.
 
+#include <logmetrics/definitions_json.hpp>
 #include <logmetrics/logmetrics.hpp>
 
 #include <cstdint>
