@@ -70,9 +70,7 @@ struct drop_count {
 /// A sink that counts the samples it lost, by reason.
 template <class S>
 concept drop_counting_sink = requires(const S& sink) {
-    sink.drops();
-    requires std::convertible_to < std::remove_cvref_t<decltype(sink.drops())>
-    &, std::span < const drop_count >> ;
+    { sink.drops() } -> std::convertible_to<std::span<const drop_count>>;
 };
 
 /// A sink failed: its position among its owner's sinks, its name, and what it said. The views are
