@@ -18,6 +18,7 @@
 #include <iterator>
 #include <string_view>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "../../config.hpp"
@@ -54,7 +55,9 @@ inline std::size_t write_date_time(char (&buf)[date_time_buffer_size], std::chro
         put_digits(p + 4, static_cast<std::uint64_t>(year), 4);
         p += 4;
     } else {
-        p = fmt::format_to(p, "{:+05}", year);  // at most 6 chars: years are within +-32767
+        // At most 6 chars: years are within +-32767. Compiled, as every format here: a runtime
+        // format string would instantiate fmt's whole formatting engine in each user's TU.
+        p = fmt::format_to(p, FMT_COMPILE("{:+05}"), year);
     }
     *p++ = '-';
     put_digits(p + 2, static_cast<unsigned>(date.month()), 2);
