@@ -196,7 +196,7 @@ public:
             LOGMETRICS_THROW(error(errc::invalid_argument, "max_line_length must be at most 4 GiB - 2 bytes"));
         }
         run_copy_.reserve(run_copy_capacity);
-        run_ends_.reserve(max_run_lines_);
+        run_ends_.resize(max_run_lines_);  // written by index: no capacity check or call per line
     }
 
     const framing_options& options() const noexcept { return options_; }
@@ -291,7 +291,7 @@ private:
 
     // Runs of whole lines (see the top of this file). In place: `run_begin_` is the first line's
     // first byte in the chunk, `run_end_` the '\n' after the last line. Copied: `run_copy_` holds
-    // the lines, each followed by '\n'. `run_ends_` has each line's end, `run_first_line_` the
+    // the lines, each followed by '\n'. `run_ends_[0, run_size_)` has each line's end, `run_first_line_` the
     // first line's number.
     enum class run_kind : std::uint8_t { none, in_place, copied };
     static constexpr std::size_t max_run_bytes = 1024 * 1024;
@@ -302,7 +302,7 @@ private:
     /// follows that run's last line, else to a run of its own (or to a copied run being gathered).
     template <class EmitBlock>
     void add_in_place(std::string_view line, EmitBlock& emit_block) {
-        if (run_ends_.size() == max_run_lines_) hand_out_run(emit_block);
+        if (run_size_ == max_run_lines_) hand_out_run(emit_block);
         if (run_ == run_kind::in_place) {
             const char* end = line.data() + line.size();
             if (line.data() == run_end_ + 1 && static_cast<std::size_t>(end - run_begin_) < max_run_bytes) {
@@ -330,7 +330,7 @@ private:
             hand_out_alone(line, false, emit_block);
             return;
         }
-        if (run_ == run_kind::in_place || run_ends_.size() == max_run_lines_ ||
+        if (run_ == run_kind::in_place || run_size_ == max_run_lines_ ||
             run_copy_.size() + line.size() + 1 > run_copy_capacity) {
             hand_out_run(emit_block);
         }
@@ -353,14 +353,14 @@ private:
 
     void start_run(run_kind kind) noexcept {
         run_ = kind;
-        run_ends_.clear();
+        run_size_ = 0;
         run_copy_.clear();
         run_first_line_ = stats_.lines + 1;
     }
 
     /// Counts a line added to the run, which ends at offset `end` of the run's text.
     void end_run_line(std::size_t end) noexcept {
-        run_ends_.push_back(static_cast<std::uint32_t>(end));  // within the reserved capacity
+        run_ends_[run_size_++] = static_cast<std::uint32_t>(end);  // run_size_ < max_run_lines_ here
         ++stats_.lines;
         ++stats_.pieces;
     }
@@ -374,7 +374,7 @@ private:
                 ? std::string_view(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_) + 1)
                 : std::string_view(run_copy_);
         run_ = run_kind::none;  // first: a callback that throws leaves a framer that can go on
-        emit_block(line_block(text, run_ends_, run_first_line_));
+        emit_block(line_block(text, {run_ends_.data(), run_size_}, run_first_line_));
     }
 
     /// Hands out one line or piece as a block of its own, after the run before it.
@@ -643,7 +643,8 @@ private:
     const char* run_begin_ = nullptr;
     const char* run_end_ = nullptr;
     std::string run_copy_;
-    std::vector<std::uint32_t> run_ends_;
+    std::vector<std::uint32_t> run_ends_;  // max_run_lines_ long
+    std::size_t run_size_ = 0;
     std::uint64_t run_first_line_ = 0;
     std::uint32_t alone_end_ = 0;  // the line end of a block of one line or piece
 };

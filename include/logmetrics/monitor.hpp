@@ -49,7 +49,8 @@ struct monitor_options {
     framing_options framing{};
     /// The stream's label, carried by every sample (a file name, "stdin", a pod name...).
     std::string stream{};
-    /// Where timestamps come from; the wall clock when empty. Must not throw.
+    /// Where timestamps come from; the wall clock when empty. Must not throw. Read at most once per
+    /// feed(), feed_line() or finish() call (the lines of one call arrived together), never per line.
     std::function<timestamp()> clock{};
     /// When set, the step of every sample is the latest value seen of this metric (e.g. "epoch"),
     /// truncated to an integer; 0 before the first. A line that has a sample of it gives every
@@ -148,6 +149,7 @@ public:
 
     /// Feeds bytes, split anywhere. Samples of complete lines reach the sinks before it returns.
     void feed(std::string_view bytes) noexcept {
+        feed_time_.reset();
         framer_.feed(bytes, [this](const line_block& lines) { match(lines); });
         deliver();
         tick_if_due();
@@ -156,6 +158,7 @@ public:
     /// Feeds one line and ends it (a '\n' is added). After a feed() that ended mid-line, it
     /// continues that line: one monitor is one stream.
     void feed_line(std::string_view line) noexcept {
+        feed_time_.reset();
         framer_.feed_line(line, [this](const line_block& lines) { match(lines); });
         deliver();
         tick_if_due();
@@ -164,9 +167,10 @@ public:
     /// End of the stream: frames the last unterminated line, delivers, ticks the sinks that have
     /// `tick`, flushes every sink.
     void finish() noexcept {
+        feed_time_.reset();
         framer_.finish([this](const line_block& lines) { match(lines); });
         deliver();
-        if constexpr (sink_set_type::any_ticking()) tick(read_clock());
+        if constexpr (sink_set_type::any_ticking()) tick(feed_time());
         flush();
     }
 
@@ -239,10 +243,8 @@ private:
 
     /// A block matcher scans the whole block at once; another gets its lines one by one.
     void match(const line_block& lines) noexcept {
-        std::optional<timestamp> now;  // read once per block, if it has captures: its lines arrived together
         auto on_captures = [&](std::size_t i, std::string_view, const capture_list& captures) noexcept {
-            if (!now) now = read_clock();
-            build_samples(captures, lines.number(i), *now);
+            build_samples(captures, lines.number(i), feed_time());
         };
         if constexpr (block_regex_matcher<Matcher>) {
             matcher_->match_block(lines, scratch_, captures_, on_captures);
@@ -257,6 +259,13 @@ private:
 
     timestamp read_clock() const noexcept {
         return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+    }
+
+    /// The time of the current feed (feed, feed_line or finish): the lines it brings arrived
+    /// together, so the clock is read once per call, when first needed, never per line or run.
+    timestamp feed_time() noexcept {
+        if (!feed_time_) feed_time_ = read_clock();
+        return *feed_time_;
     }
 
     // ---- build samples: captures of one line -> typed samples with their steps ----
@@ -341,7 +350,7 @@ private:
     /// (or it went back).
     void tick_if_due() noexcept {
         if constexpr (sink_set_type::any_ticking()) {
-            const timestamp now = read_clock();
+            const timestamp now = feed_time();
             if (!last_tick_ || now < *last_tick_ || now - *last_tick_ >= tick_interval) tick(now);
         }
     }
@@ -364,6 +373,7 @@ private:
     std::optional<std::uint64_t> host_step_;
     std::uint64_t current_step_ = 0;
     std::optional<timestamp> last_tick_;
+    std::optional<timestamp> feed_time_;  // the clock read by the current feed call, once needed
 };
 
 /// Makes a monitor over a matcher shared with other monitors. Sinks passed as lvalues are held by
