@@ -360,6 +360,39 @@ TEMPLATE_TEST_CASE("a 10 MB single line is cut into pieces and its metrics still
     }
 }
 
+TEMPLATE_TEST_CASE("a capture that reaches where a long line was cut is rejected, not cut short", "[bad_input][long]",
+                   LOGMETRICS_LIBRARY_ENGINES) {
+    // Pieces of 20 bytes. "acc=0.12345678" straddles the first cut: the first piece ends in
+    // "acc=0.1", which \S+ would take as 0.1, a value the log never had; the second piece starts
+    // with "2345678", which "^([0-9]+)" would take. Both are rejected. A capture inside a piece,
+    // clear of the cuts, is a sample as before.
+    const char* const definitions = R"J([
+        {"Name": "acc", "Regex": "acc=(\\S+)"},
+        {"Name": "head", "Regex": "^([0-9]+)"},
+        {"Name": "loss", "Regex": "loss=([0-9.]+) "}])J";
+    const std::string log = "xxxxxxxxxxxxxacc=0.12345678 loss=0.25 yyyy\n42\n";
+    //                       |----- piece 1 ----||----- piece 2 ----||3|
+    monitor_options options;
+    options.framing.max_line_length = 20;
+    const std::string_view all(log);
+    for (std::size_t split = 0; split <= log.size(); ++split) {  // chunks split anywhere
+        INFO("split at " << split);
+        const scan_result r = scan<TestType>(definitions, {all.substr(0, split), all.substr(split)}, options);
+        REQUIRE(r.samples.size() == 2);
+        CHECK(r.samples[0].name == "loss");
+        CHECK(r.samples[0].value == 0.25);
+        CHECK(r.samples[0].line == 1);
+        CHECK(r.samples[1].name == "head");
+        CHECK(r.samples[1].value == 42);
+        CHECK(r.samples[1].line == 2);
+        CHECK(r.per_definition[0].rejected == 1);
+        CHECK(r.per_definition[0].rejected_example == "0.1");
+        CHECK(r.per_definition[1].rejected == 1);
+        CHECK(r.per_definition[1].rejected_example == "2345678");
+        CHECK(r.totals.cut_lines == 1);
+    }
+}
+
 TEMPLATE_TEST_CASE("a long line of control bytes is escaped and cut within the maximum", "[bad_input][long]",
                    LOGMETRICS_LIBRARY_ENGINES) {
     // 1 MiB of TABs becomes 4 MiB of "#011" in sagemaker mode: 16 pieces, none with a split escape.

@@ -387,7 +387,8 @@ private:
             if (cut_) ++stats_.cut_lines;
         }
         alone_end_ = static_cast<std::uint32_t>(text.size());
-        emit_block(line_block(text, {&alone_end_, 1}, continued ? stats_.lines + 1 : stats_.lines, continued));
+        const bool resumed = cut_;  // pieces of this line were handed on before this one
+        emit_block(line_block(text, {&alone_end_, 1}, continued ? stats_.lines + 1 : stats_.lines, continued, resumed));
     }
 
     void end_line(bool ended_by_cr) noexcept {

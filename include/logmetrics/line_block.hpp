@@ -3,7 +3,8 @@
 // line_block: what the framer hands out and a block matcher takes: a run of lines, with their
 // numbers in the stream. Lines lying back to back in the bytes fed are handed out in place; lines
 // the framer rewrote or assembled are copied into its buffer first; a piece of a line longer than
-// the maximum comes as a one-line block flagged `continued`.
+// the maximum comes as a one-line block flagged `continued` (more follows) and `resumed` (its start
+// came before).
 
 #include <cstddef>
 #include <cstdint>
@@ -26,11 +27,13 @@ struct line_block {
     std::uint64_t first_line = 1;
     /// The last line is a piece of a line longer than the maximum: more of it follows.
     bool continued = false;
+    /// The first line is a later piece of a line longer than the maximum: its start came before.
+    bool resumed = false;
 
     line_block() = default;
     line_block(std::string_view text_, std::span<const std::uint32_t> line_ends_, std::uint64_t first_line_ = 1,
-               bool continued_ = false) noexcept
-        : text(text_), line_ends(line_ends_), first_line(first_line_), continued(continued_) {}
+               bool continued_ = false, bool resumed_ = false) noexcept
+        : text(text_), line_ends(line_ends_), first_line(first_line_), continued(continued_), resumed(resumed_) {}
 
     /// How many lines (or pieces).
     std::size_t size() const noexcept { return line_ends.size(); }
@@ -46,6 +49,9 @@ struct line_block {
 
     /// Whether line i is a piece that more of the same line follows.
     bool continued_at(std::size_t i) const noexcept { return continued && i + 1 == size(); }
+
+    /// Whether line i is a piece that continues a line whose start came in an earlier piece.
+    bool resumed_at(std::size_t i) const noexcept { return resumed && i == 0; }
 };
 
 /// A block callback that calls `f(std::string_view text, bool continued)` for each line (or

@@ -243,8 +243,8 @@ private:
 
     /// A block matcher scans the whole block at once; another gets its lines one by one.
     void match(const line_block& lines) noexcept {
-        auto on_captures = [&](std::size_t i, std::string_view, const capture_list& captures) noexcept {
-            build_samples(captures, lines.number(i), feed_time());
+        auto on_captures = [&](std::size_t i, std::string_view line, const capture_list& captures) noexcept {
+            build_samples(captures, lines.number(i), feed_time(), cut_edges(lines, i, line));
         };
         if constexpr (block_regex_matcher<Matcher>) {
             matcher_->match_block(lines, scratch_, captures_, on_captures);
@@ -268,9 +268,25 @@ private:
         return *feed_time_;
     }
 
+    /// Where a piece of a cut line was cut: a capture that reaches a cut may have lost digits
+    /// there (`0.12345678` cut after `0.1`), so it is rejected rather than taken as a value.
+    struct cut_edge_view {
+        const char* begin = nullptr;  ///< the piece starts mid-line here (null: a real line start)
+        const char* end = nullptr;    ///< the piece was cut here (null: a real line end)
+
+        bool touches(std::string_view text) const noexcept {
+            return (begin != nullptr && text.data() == begin) || (end != nullptr && text.data() + text.size() == end);
+        }
+    };
+
+    static cut_edge_view cut_edges(const line_block& lines, std::size_t i, std::string_view line) noexcept {
+        return {lines.resumed_at(i) ? line.data() : nullptr,
+                lines.continued_at(i) ? line.data() + line.size() : nullptr};
+    }
+
     // ---- build samples: captures of one line -> typed samples with their steps ----
 
-    void build_samples(const capture_list& captures, std::uint64_t line, timestamp now) noexcept {
+    void build_samples(const capture_list& captures, std::uint64_t line, timestamp now, cut_edge_view cut) noexcept {
         const std::size_t first = batch_.size();
         const auto& definitions = matcher_->definitions();
         std::optional<double> step_value;
@@ -289,7 +305,7 @@ private:
             s.time = now;
             s.line = line;
             s.stream = options_.stream;
-            if (!to_value(c, definition.type, s)) {
+            if ((c.result == capture::status::matched && cut.touches(c.text)) || !to_value(c, definition.type, s)) {
                 reject(stats, c, line);
                 continue;
             }
