@@ -200,8 +200,47 @@ t_missing_definitions() { status_is 1 && err_has 'no-such-definitions.json'; }
 check "missing definitions file: exit 1" t_missing_definitions
 
 run "$bin" scan --definitions small.json -q --format none --final no/such/dir/final.json small.log
-t_final_unwritable() { status_is 1 && err_has 'no/such/dir/final.json'; }
-check "--final in a directory that does not exist: exit 1" t_final_unwritable
+t_final_unwritable() {
+    status_is 2 && err_has '--output "final:no/such/dir/final.json": cannot open no/such/dir/final.json: No such file or directory'
+}
+check "--final in a directory that does not exist: exit 2, spec and reason named" t_final_unwritable
+
+printf 'keep me\n' >kept.csv
+run "$bin" scan --definitions small.json -q --output csv:kept.csv --output jsonl:no/such/dir/x small.log
+t_output_unopenable() {
+    status_is 2 && err_has '--output "jsonl:no/such/dir/x": cannot open' && [ "$(cat kept.csv)" = 'keep me' ] && out_empty
+}
+check "an output that cannot be opened: exit 2 before any output is truncated" t_output_unopenable
+
+cp small.log victim.log
+run "$bin" scan --definitions small.json -q --output csv:victim.log victim.log
+t_output_is_input() {
+    status_is 2 && err_has '--output "csv:victim.log" writes to victim.log, which is the input victim.log' &&
+        cmp -s small.log victim.log
+}
+check "an output on an input file: exit 2, the input kept" t_output_is_input
+
+cp small.json defs.json
+run "$bin" scan --definitions defs.json -q --final ./defs.json small.log
+t_output_is_definitions() { status_is 2 && err_has 'which is the definitions file defs.json' && cmp -s small.json defs.json; }
+check "--final on the definitions file: exit 2, the definitions kept" t_output_is_definitions
+
+run "$bin" scan --definitions small.json -q --output csv:same.csv --output jsonl:./same.csv small.log
+t_same_file_spelled_twice() { status_is 2 && err_has 'write to the same file'; }
+check "two outputs on one file spelled differently: exit 2" t_same_file_spelled_twice
+
+ln -sf kept.csv kept-link.csv
+run "$bin" scan --definitions small.json -q --output csv:kept.csv --output jsonl:kept-link.csv small.log
+t_same_file_symlink() { status_is 2 && err_has 'write to the same file' && [ "$(cat kept.csv)" = 'keep me' ]; }
+check "two outputs on one file through a symlink: exit 2" t_same_file_symlink
+
+run "$bin" scan --definitions small.json -q --output jsonl:/dev/stdout --output csv small.log
+t_dev_stdout_twice() { status_is 2 && err_has 'both write to stdout'; }
+check "/dev/stdout and stdout: two outputs on stdout, exit 2" t_dev_stdout_twice
+
+run "$bin" scan --definitions small.json -q --output csv:/dev/null --final /dev/null small.log
+t_dev_null_shared() { status_is 0; }
+check "/dev/null may take several outputs" t_dev_null_shared
 
 rc=0
 "$bin" scan --definitions small.json -q small.log >&- 2>err || rc=$?

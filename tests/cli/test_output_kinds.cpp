@@ -96,7 +96,10 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
           R"(--output "csv" and "table" both write to stdout; at most one may (give the other a PATH))");
     CHECK(list_refusal({"csv:-", "final:-"}) ==
           R"(--output "csv:-" and "final:-" both write to stdout; at most one may (give the other a PATH))");
-    CHECK(list_refusal({"csv:a", "jsonl:a"}) == R"(--output "csv:a" and "jsonl:a" both write to a)");
+    CHECK(list_refusal({"csv:/dev/null", "final:/dev/null"}) == "(accepted)");  // files: check_output_files
+    for (const char* alias : {"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"}) {
+        CHECK(list_refusal({std::string("jsonl:") + alias, "csv"}).find("both write to stdout") != std::string::npos);
+    }
     CHECK(list_refusal({"csv", "xml:out"}) ==
           R"(--output "xml:out": unknown kind "xml"; outputs: jsonl[:PATH], csv[:PATH][?header=true|false], )"
           "table[:PATH], final:PATH, none");

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "command.hpp"
 #include "output_kinds.hpp"
 #include "outputs.hpp"
 #include "support/catch.hpp"
@@ -64,7 +65,7 @@ TEST_CASE("outputs: each sample reaches every output, each in its own file", "[c
         const std::vector<std::string> specs = {"csv?header=false", "jsonl:" + (dir / "a.jsonl"),
                                                 "final:" + (dir / "final.json"), "table:" + (dir / "t.txt")};
         outputs out(choose_outputs(specs), {"loss", "acc"}, false, stdout_fd, 4096);
-        REQUIRE(out.open());
+        REQUIRE_NOTHROW(out.open());
         REQUIRE(out.size() == 4);
         CHECK(out.name(0) == "csv:-");
         CHECK(out.name(1) == "jsonl:" + (dir / "a.jsonl"));
@@ -89,10 +90,66 @@ TEST_CASE("outputs: each sample reaches every output, each in its own file", "[c
     CHECK(read_file(dir / "t.txt").find("final values") != std::string::npos);
 }
 
-TEST_CASE("outputs: a file that cannot be created stops before anything is read", "[cli][outputs]") {
-    const std::vector<std::string> specs = {"csv:/no/such/dir/a.csv"};
+TEST_CASE("outputs: a file that cannot be opened is a usage error, and nothing is created or truncated",
+          "[cli][outputs]") {
+    temp_dir dir;
+    { std::ofstream(dir / "kept.csv") << "precious\n"; }
+    const std::vector<std::string> specs = {"csv:" + (dir / "kept.csv"), "jsonl:" + (dir / "new.jsonl"),
+                                            "table:/no/such/dir/a.txt"};
     outputs out(choose_outputs(specs), {"loss"}, false, STDOUT_FILENO, 4096);
-    CHECK_FALSE(out.open());
+    CHECK_THROWS_WITH(
+        out.open(),
+        R"(--output "table:/no/such/dir/a.txt": cannot open /no/such/dir/a.txt: No such file or directory)");
+    CHECK(read_file(dir / "kept.csv") == "precious\n");
+    CHECK_FALSE(std::filesystem::exists(dir / "new.jsonl"));
+    CHECK(out.size() == 0);
+}
+
+TEST_CASE("check_output_files refuses an output that is an input or the definitions file, by identity",
+          "[cli][outputs]") {
+    temp_dir dir;
+    for (const char* name : {"v.log", "d.json"}) std::ofstream(dir / name) << "data\n";
+    std::filesystem::create_symlink(dir / "v.log", dir / "link.log");
+    const std::vector<protected_file> reads = {{"the definitions file", dir / "d.json"}, {"the input", dir / "v.log"}};
+    const auto refusal = [&](const std::string& spec) {
+        const std::vector<std::string> specs = {spec};
+        try {
+            check_output_files(choose_outputs(specs), reads, STDOUT_FILENO, STDIN_FILENO);
+        } catch (const usage_error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(refusal("csv:" + (dir / "v.log")) == "--output \"csv:" + (dir / "v.log") + "\" writes to " + (dir / "v.log") +
+                                                   ", which is the input " + (dir / "v.log") +
+                                                   ": refusing to overwrite it");
+    CHECK(refusal("jsonl:" + dir.path + "/./link.log").find("which is the input " + (dir / "v.log")) !=
+          std::string::npos);
+    CHECK(refusal("final:" + (dir / "d.json")).find("which is the definitions file") != std::string::npos);
+    CHECK(refusal("csv:" + (dir / "other.csv")).empty());
+    CHECK(read_file(dir / "v.log") == "data\n");
+    CHECK(read_file(dir / "d.json") == "data\n");
+}
+
+TEST_CASE("check_output_files refuses two outputs on one file whatever its spelling; devices may be shared",
+          "[cli][outputs]") {
+    temp_dir dir;
+    std::ofstream(dir / "x.csv") << "";
+    std::filesystem::create_symlink(dir / "x.csv", dir / "y.csv");
+    const auto refused = [&](const std::vector<std::string>& specs) {
+        try {
+            check_output_files(choose_outputs(specs), {}, STDOUT_FILENO, STDIN_FILENO);
+        } catch (const usage_error& e) {
+            return std::string(e.what()).find("write to the same file") != std::string::npos;
+        }
+        return false;
+    };
+    CHECK(refused({"csv:" + (dir / "x.csv"), "jsonl:" + dir.path + "/./x.csv"}));
+    CHECK(refused({"csv:" + (dir / "x.csv"), "jsonl:" + (dir / "y.csv")}));
+    CHECK(refused({"csv:" + (dir / "new.csv"), "jsonl:" + dir.path + "/./new.csv"}));  // not created yet
+    CHECK_FALSE(refused({"csv:" + (dir / "x.csv"), "jsonl:" + (dir / "z.csv")}));
+    CHECK_FALSE(refused({"csv:/dev/null", "final:/dev/null"}));
+    CHECK_FALSE(std::filesystem::exists(dir / "new.csv"));
 }
 
 TEST_CASE("outputs: a failing output is counted by name and stops none of the others", "[cli][outputs]") {
@@ -100,7 +157,7 @@ TEST_CASE("outputs: a failing output is counted by name and stops none of the ot
     temp_dir dir;
     const std::vector<std::string> specs = {"jsonl:/dev/full", "csv:" + (dir / "a.csv")};
     outputs out(choose_outputs(specs), {"loss", "acc"}, false, STDOUT_FILENO, 16);  // a small buffer fails soon
-    REQUIRE(out.open());
+    REQUIRE_NOTHROW(out.open());
     const auto batch = two_samples();
     for (int i = 0; i < 10; ++i) out.sink().write(batch);
     CHECK_FALSE(out.all_failed());  // the CSV file is fine
@@ -119,7 +176,7 @@ TEST_CASE("outputs: when every output has failed, reading on is for nothing", "[
     REQUIRE(::access("/dev/full", W_OK) == 0);
     const std::vector<std::string> specs = {"csv:/dev/full?header=false"};
     outputs out(choose_outputs(specs), {"loss", "acc"}, false, STDOUT_FILENO, 16);
-    REQUIRE(out.open());
+    REQUIRE_NOTHROW(out.open());
     CHECK_FALSE(out.all_failed());
     out.sink().write(two_samples());
     CHECK(out.all_failed());
@@ -129,7 +186,7 @@ TEST_CASE("outputs: when every output has failed, reading on is for nothing", "[
 TEST_CASE("outputs: none writes nothing and never fails", "[cli][outputs]") {
     const std::vector<std::string> specs = {"none"};
     outputs out(choose_outputs(specs), {"loss"}, false, -1, 16);
-    REQUIRE(out.open());
+    REQUIRE_NOTHROW(out.open());
     CHECK(out.size() == 0);
     out.sink().write(two_samples());
     CHECK_FALSE(out.all_failed());

@@ -102,6 +102,27 @@ std::uint64_t file_size(int fd) noexcept {
     return static_cast<std::uint64_t>(status.st_size);
 }
 
+namespace {
+
+file_identity identity_of(const struct stat& status) noexcept {
+    return {static_cast<std::uint64_t>(status.st_dev), static_cast<std::uint64_t>(status.st_ino),
+            S_ISCHR(status.st_mode), S_ISDIR(status.st_mode)};
+}
+
+}  // namespace
+
+std::optional<file_identity> identify_path(const char* path) noexcept {
+    struct stat status {};
+    if (::stat(path, &status) != 0) return std::nullopt;
+    return identity_of(status);
+}
+
+std::optional<file_identity> identify_descriptor(int fd) noexcept {
+    struct stat status {};
+    if (fd < 0 || ::fstat(fd, &status) != 0) return std::nullopt;
+    return identity_of(status);
+}
+
 int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume) {
     for (;;) {
         const ssize_t got = ::read(fd, buffer.data(), buffer.size());

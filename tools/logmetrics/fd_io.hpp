@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <streambuf>
 #include <string_view>
@@ -64,6 +65,24 @@ std::size_t terminal_columns(int fd) noexcept;
 
 /// The size of the regular file `fd` is open on; 0 for anything else.
 std::uint64_t file_size(int fd) noexcept;
+
+/// Which file a path or descriptor is (stat(2)'s st_dev and st_ino): two paths name the same file
+/// when these are equal, whatever their text (`x.csv`, `./x.csv`, a symlink, a hard link).
+struct file_identity {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    bool character_device = false;  ///< /dev/null, a terminal: several writers do no harm
+    bool directory = false;
+    bool operator==(const file_identity& other) const noexcept {
+        return device == other.device && inode == other.inode;
+    }
+};
+
+/// The file `path` names (symlinks followed); empty when it does not exist (or cannot be stat'ed).
+std::optional<file_identity> identify_path(const char* path) noexcept;
+
+/// The file `fd` is open on; empty when it is closed.
+std::optional<file_identity> identify_descriptor(int fd) noexcept;
 
 /// Reads `fd` to its end in chunks of up to `buffer.size()` bytes and hands each to `consume`,
 /// which returns false to stop early. Returns 0, or the errno of the read that failed.

@@ -22,7 +22,7 @@ namespace {
 
 constexpr const char* help_footer =
     R"(Exit status: 0 success, 1 an input could not be read or output could not be written, 2 bad
-options or bad metric definitions.
+options or bad metric definitions (an unreadable definitions file or unopenable output included).
 
 `logmetrics scan --help` shows the outputs, the modes, the number grammar and the engines.)";
 

@@ -107,7 +107,14 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
 }
 
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
-    return kind.target != target_rule::none && (!spec.target || *spec.target == "-");
+    if (kind.target == target_rule::none) return false;
+    if (!spec.target) return true;
+    // The names Linux gives stdout are stdout too: written through the tool's own buffer, and
+    // counted as the one output on stdout.
+    for (const std::string_view name : {"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"}) {
+        if (*spec.target == name) return true;
+    }
+    return false;
 }
 
 std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, std::span<const output_kind> kinds) {
@@ -138,10 +145,6 @@ std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, st
                     fmt::format("--output {:?} and {:?} both write to stdout; at most one may (give "
                                 "the other a PATH)",
                                 a->spec.text, b->spec.text));
-            }
-            if (!a->to_stdout && !b->to_stdout && a->spec.target == b->spec.target) {
-                throw usage_error(fmt::format("--output {:?} and {:?} both write to {}", a->spec.text, b->spec.text,
-                                              *a->spec.target));
             }
         }
     }

@@ -65,7 +65,8 @@ std::string output_syntax(const output_kind& kind);
 /// throws usage_error naming what is wrong.
 const output_kind& check_output_spec(const output_spec& spec, std::span<const output_kind> kinds = output_kinds());
 
-/// Whether `spec` (of `kind`) writes to stdout.
+/// Whether `spec` (of `kind`) writes to stdout: no target, "-", or /dev/stdout, /dev/fd/1 or
+/// /proc/self/fd/1.
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept;
 
 /// An output to make: its spec and its kind.

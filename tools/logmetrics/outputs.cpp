@@ -2,18 +2,23 @@
 #include "outputs.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include <logmetrics/error.hpp>
 
+#include "command.hpp"
 #include "fd_io.hpp"
 #include "final_sink.hpp"
 #include "text.hpp"
@@ -91,19 +96,91 @@ void outputs::report(const sink_error& e) noexcept {
     }
 }
 
-bool outputs::open() {
+namespace {
+
+/// Where an output writes, or a file is read: the file when it exists, else (not yet created)
+/// its directory and its name.
+struct place {
+    std::optional<file_identity> file;
+    std::optional<file_identity> directory;
+    std::string name;
+};
+
+place place_of(const std::string& path) {
+    if (auto file = identify_path(path.c_str())) return {file, std::nullopt, {}};
+    const std::filesystem::path p(path);
+    const std::filesystem::path parent = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+    return {std::nullopt, identify_path(parent.c_str()), p.filename().string()};
+}
+
+place place_of_descriptor(int fd) { return {identify_descriptor(fd), std::nullopt, {}}; }
+
+bool same_place(const place& a, const place& b) noexcept {
+    if (a.file && b.file) return *a.file == *b.file && !a.file->character_device;
+    if (!a.file && !b.file) return a.directory && b.directory && *a.directory == *b.directory && a.name == b.name;
+    return false;
+}
+
+std::string written_to(const chosen_output& c) { return c.to_stdout ? std::string("stdout") : *c.spec.target; }
+
+}  // namespace
+
+void check_output_files(std::span<const chosen_output> chosen, std::span<const protected_file> reads, int stdout_fd,
+                        int stdin_fd) {
+    std::vector<place> places;
+    for (const chosen_output& c : chosen) {
+        places.push_back(c.to_stdout ? place_of_descriptor(stdout_fd) : place_of(*c.spec.target));
+    }
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        for (const protected_file& r : reads) {
+            const place read = r.path == "-" ? place_of_descriptor(stdin_fd) : place_of(r.path);
+            if (!read.file || !same_place(places[i], read)) continue;  // a missing input is said when read
+            throw usage_error(fmt::format("--output {:?} writes to {}, which is {} {}: refusing to overwrite it",
+                                          chosen[i].spec.text, written_to(chosen[i]), r.role,
+                                          r.path == "-" ? std::string("stdin") : r.path));
+        }
+        for (std::size_t j = i + 1; j < chosen.size(); ++j) {
+            if (!same_place(places[i], places[j])) continue;
+            throw usage_error(
+                fmt::format("--output {:?} and {:?} write to the same file ({} and {}); give each its own",
+                            chosen[i].spec.text, chosen[j].spec.text, written_to(chosen[i]), written_to(chosen[j])));
+        }
+    }
+}
+
+void outputs::open() {
+    // First every file is opened without truncating it (a missing one is created, and removed
+    // again if another output cannot be opened), so that a bad output destroys nothing.
+    std::vector<int> fds(chosen_.size(), -1);
+    std::vector<bool> created(chosen_.size(), false);
+    for (std::size_t i = 0; i < chosen_.size(); ++i) {
+        if (chosen_[i].to_stdout) continue;
+        const std::string& path = *chosen_[i].spec.target;
+        int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0 && errno == ENOENT) {
+            fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+            created[i] = fd >= 0;
+        }
+        if (fd < 0) {
+            const int reason = errno;
+            for (std::size_t k = 0; k < i; ++k) {
+                if (fds[k] >= 0) ::close(fds[k]);
+                if (created[k]) ::unlink(chosen_[k].spec.target->c_str());
+            }
+            throw usage_error(
+                fmt::format("--output {:?}: cannot open {}: {}", chosen_[i].spec.text, path, std::strerror(reason)));
+        }
+        fds[i] = fd;
+    }
     entries_.reserve(chosen_.size());
-    for (const chosen_output& c : chosen_) {
+    for (std::size_t i = 0; i < chosen_.size(); ++i) {
+        const chosen_output& c = chosen_[i];
         const std::string name = output_name(c.spec);
         destination* where = stdout_.get();
         if (!c.to_stdout) {
-            const std::string& path = *c.spec.target;
-            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-            if (fd < 0) {
-                complain("{}: cannot write {}: {}", name, path, std::strerror(errno));
-                return false;
-            }
-            files_.push_back(std::make_unique<destination>(path, fd, true, buffer_size_));
+            struct stat status {};
+            if (::fstat(fds[i], &status) == 0 && S_ISREG(status.st_mode)) (void)::ftruncate(fds[i], 0);
+            files_.push_back(std::make_unique<destination>(*c.spec.target, fds[i], true, buffer_size_));
             where = files_.back().get();
         }
         try {
@@ -115,7 +192,6 @@ bool outputs::open() {
             complain("{} failed: {}", name, e.what());
         }
     }
-    return true;
 }
 
 bool outputs::uses_stdout() const noexcept {

@@ -21,6 +21,21 @@
 
 namespace logmetrics::cli {
 
+/// A file the scan reads, which no output may write to.
+struct protected_file {
+    std::string role;  ///< for messages: "the input", "the definitions file"
+    std::string path;  ///< "-": stdin
+};
+
+/// Refuses, with a usage_error naming both, an output whose file is the same file as one the scan
+/// reads or as another output's. Files are compared by identity (stat(2)'s st_dev and st_ino), so
+/// `x.csv`, `./x.csv` and a symlink to it are one file; a file that does not exist yet is compared
+/// by its directory's identity and its name. Outputs on stdout are compared through `stdout_fd`,
+/// an input "-" through `stdin_fd`. Character devices (/dev/null, a terminal) may be shared. Only
+/// stats: nothing is opened, created or truncated.
+void check_output_files(std::span<const chosen_output> chosen, std::span<const protected_file> reads, int stdout_fd,
+                        int stdin_fd);
+
 class outputs {
 public:
     /// `stdout_fd`: STDOUT_FILENO in the tool, written through a buffer of `buffer_size` bytes.
@@ -31,9 +46,10 @@ public:
     outputs& operator=(const outputs&) = delete;
     ~outputs();
 
-    /// Creates (truncates) each output's file and makes the sinks; false after saying why when a
-    /// file cannot be created.
-    bool open();
+    /// Opens every output's file, creating the missing ones, then truncates them and makes the
+    /// sinks. When one cannot be opened, throws usage_error naming its spec, its path and the OS's
+    /// reason, after closing the others and removing the files it created: nothing is truncated.
+    void open();
 
     /// What every monitor writes to: each sample goes to every output. It never throws.
     any_sink& sink() noexcept { return *sink_; }

@@ -138,7 +138,12 @@ int scan(const scan_options& options, const definition_set& definitions, const f
 
     const int stdout_fd = standard_descriptor(STDOUT_FILENO);
     outputs out(std::move(chosen), definitions.metric_names(), inputs.size() > 1, stdout_fd, stdout_buffer_size);
-    if (!out.open()) return exit_failure;
+    try {
+        out.open();
+    } catch (const usage_error& e) {
+        complain(e.what());
+        return exit_usage;
+    }
 
     int status = exit_ok;
     run_totals totals(definitions.size());
@@ -204,9 +209,11 @@ So "5.", "1000." and "1.E-3" are numbers, as Python's float() reads them; anythi
 "3.14#011", "1,000", "0x1p3", "") is rejected: counted and shown in the summary, never a sample.
 
 Outputs (--output, repeatable): each sample goes to every output. A spec is
-KIND[:PATH][?KEY=VALUE&...]; PATH '-' or left out is stdout, which one output at most may use;
-files are created when the scan starts. --format X is --output X, --final FILE is
---output final:FILE. Without any, samples go to stdout as JSON Lines.
+KIND[:PATH][?KEY=VALUE&...]; PATH '-' (or /dev/stdout) or left out is stdout, which one output at
+most may use. Outputs are opened before the scan: one that cannot be, or that is the same file as
+an input, the definitions or another output, is exit 2 and nothing is truncated. --format X is
+--output X, --final FILE is --output final:FILE. final: is a summary file, not a sample output:
+unless another output (none included) is given, samples also go to stdout as JSON Lines.
   --output table --output csv:samples.csv --output final:final.json
 A failing output (a full disk) stops none of the others; the summary names it. final: holds
 each metric's last finite value (CloudWatch keeps no NaN or infinity); a metric whose values were
@@ -222,7 +229,7 @@ Engines (--engine): hyperscan scans each line once for all definitions and lets 
 the captures; pcre2 runs every definition's regex on every line. Both give the same samples.
 
 Exit status: 0 success, 1 an input could not be read or output could not be written, 2 bad
-options or bad metric definitions.
+options or bad metric definitions (an unreadable definitions file or unopenable output included).
 
 Example:
   logmetrics scan --definitions examples/data/metrics.json --format table examples/data/train.log)";
@@ -291,8 +298,16 @@ int run_scan(const scan_options& options) {
     std::vector<std::string> files = options.files;
     if (files.empty()) files.emplace_back("-");
     std::vector<input> inputs;
+    std::vector<protected_file> reads = {{"the definitions file", options.definitions_path}};
     for (const std::string& path : files) {
         inputs.push_back({path, options.stream_label.value_or(path == "-" ? "stdin" : path)});
+        reads.push_back({"the input", path});
+    }
+    try {
+        check_output_files(chosen, reads, standard_descriptor(STDOUT_FILENO), standard_descriptor(STDIN_FILENO));
+    } catch (const usage_error& e) {
+        complain(e.what());
+        return exit_usage;
     }
 
     try {
