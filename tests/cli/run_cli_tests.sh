@@ -173,6 +173,10 @@ run "$bin" scan --definitions small.json --max-line-length 2 small.log
 t_tiny_lines() { status_is 2; }
 check "--max-line-length below 4: exit 2" t_tiny_lines
 
+run "$bin" scan --definitions small.json --max-line-length 1099511627776 small.log
+t_huge_lines() { status_is 2 && err_has '--max-line-length: "1099511627776" is not a number of bytes from 4 to 4294967294'; }
+check "--max-line-length above the library's 4 GiB - 2: exit 2 naming the option" t_huge_lines
+
 run "$bin" scan --definitions many.json -q many.log
 t_limits() { status_is 2 && err_has 'more than 40 definitions'; }
 check "41 definitions: exit 2 (SageMaker's limit)" t_limits

@@ -7,6 +7,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <logmetrics/error.hpp>
+#include <logmetrics/framer.hpp>
+
 #include "command.hpp"
 #include "options.hpp"
 #include "support/catch.hpp"
@@ -86,4 +89,30 @@ TEST_CASE("scan's enumerated options refuse other names, and numbers, listing th
           R"(--engine: "re2" is not one of hyperscan, pcre2)");
     CHECK(parse({"scan", "-d", "d", "--format", "final"}, options) ==
           R"(--format: "final" is not one of jsonl, csv, table, none)");
+    CHECK(parse({"scan", "-d", "d", "--format", "csv?header=false"}, options) ==
+          R"(--format: "csv?header=false" is not one of jsonl, csv, table, none (--format takes a kind only; )"
+          R"(use --output "csv?header=false"))");
+}
+
+TEST_CASE("the longest line: the CLI takes what the library's framer takes, and says what it expects",
+          "[cli][options]") {
+    framing_options framing;
+    framing.max_line_length = max_line_length_limit;
+    CHECK_NOTHROW(line_framer(framing));
+    framing.max_line_length = max_line_length_limit + 1;
+    CHECK_THROWS_AS(line_framer(framing), logmetrics::error);
+    framing.max_line_length = min_line_length - 1;
+    CHECK_THROWS_AS(line_framer(framing), logmetrics::error);
+
+    scan_options options;
+    REQUIRE(parse({"scan", "-d", "d", "--max-line-length", "4294967294"}, options).empty());
+    CHECK(options.max_line_length == 4294967294u);
+    CHECK(parse({"scan", "-d", "d", "--max-line-length", "4294967295"}, options) ==
+          R"(--max-line-length: "4294967295" is not a number of bytes from 4 to 4294967294)");
+    CHECK(parse({"scan", "-d", "d", "--max-line-length", "1099511627776"}, options) ==
+          R"(--max-line-length: "1099511627776" is not a number of bytes from 4 to 4294967294)");
+    CHECK(parse({"scan", "-d", "d", "--max-line-length", "abc"}, options) ==
+          R"(--max-line-length: "abc" is not a number of bytes from 4 to 4294967294)");
+    CHECK(parse({"scan", "-d", "d", "--max-line-length", "3"}, options) ==
+          R"(--max-line-length: "3" is not a number of bytes from 4 to 4294967294)");
 }

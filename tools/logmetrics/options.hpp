@@ -16,6 +16,12 @@
 
 namespace logmetrics::cli {
 
+/// The range of --max-line-length: the library's line_framer refuses lengths below 4 and above
+/// 4 GiB - 2 (its `max_line_length_limit`, private: line_block's offsets are 32-bit; a test checks
+/// that the framer takes this one and refuses the next).
+inline constexpr std::size_t min_line_length = 4;
+inline constexpr std::size_t max_line_length_limit = 0xFFFFFFFEu;
+
 /// `logmetrics scan`'s options.
 struct scan_options {
     std::string definitions_path;

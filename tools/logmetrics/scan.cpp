@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <span>
 #include <string_view>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -253,6 +255,35 @@ CLI::Validator one_of(const std::vector<std::pair<std::string, Value>>& names) {
         fmt::format("{{{}}}", fmt::join(keys, ",")));
 }
 
+/// --format's validator: a kind that needs no PATH, alone; a spec with a target or options is
+/// refused with a pointer to --output, which takes them.
+CLI::Validator format_kind() {
+    const CLI::Validator kinds = one_of(format_names());
+    return CLI::Validator(
+        [kinds](std::string& input) {
+            std::string problem = kinds(input);
+            if (!problem.empty() && input.find_first_of(":?") != std::string::npos) {
+                problem += fmt::format(" (--format takes a kind only; use --output {:?})", input);
+            }
+            return problem;
+        },
+        kinds.get_description());
+}
+
+/// A validator for a whole number of bytes from `low` to `high`, which says what it expects of
+/// anything else ("abc", "-1", a number out of range).
+CLI::Validator byte_count(std::size_t low, std::size_t high) {
+    return CLI::Validator(
+        [low, high](std::string& input) {
+            std::size_t value = 0;
+            const char* end = input.data() + input.size();
+            const auto [stop, problem] = std::from_chars(input.data(), end, value);
+            if (problem == std::errc() && stop == end && value >= low && value <= high) return std::string();
+            return fmt::format("{:?} is not a number of bytes from {} to {}", input, low, high);
+        },
+        "");
+}
+
 /// --output's help: the grammar, then each kind's syntax and what it writes.
 std::string output_help() {
     std::string text =
@@ -365,7 +396,7 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
     scan->add_option("--max-line-length", options->max_line_length,
                      "Longest line matched in one piece (at least 4); longer\n"
                      "lines are matched in pieces of this size (cut lines)")
-        ->check(CLI::Range(std::size_t{4}, std::size_t{1} << 40).description(""))
+        ->check(byte_count(min_line_length, max_line_length_limit))
         ->type_name("BYTES")
         ->capture_default_str();
     scan->add_flag("--no-limits", options->no_limits,
