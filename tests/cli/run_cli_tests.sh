@@ -256,6 +256,17 @@ if [ -w /dev/full ]; then
     rc=0
     "$bin" scan --definitions small.json -q small.log >/dev/full 2>err || rc=$?
     check "stdout full (/dev/full): exit 1" t_stdout_closed
+
+    for i in $(seq 1 400); do printf 'loss=%d\n' $(seq 1 100); done >many-samples.log
+    rc=0
+    "$bin" scan --definitions small.json many-samples.log >/dev/full 2>err || rc=$?
+    t_lost_samples() {
+        local lost writes
+        lost=$(sed -n -E 's/^output jsonl:-: ([0-9]+) samples lost \(([0-9]+) failed writes?: No space left on device\)$/\1/p' err)
+        writes=$(sed -n -E 's/^output jsonl:-: ([0-9]+) samples lost \(([0-9]+) failed writes?: .*/\2/p' err)
+        status_is 1 && [ -n "$lost" ] && [ -n "$writes" ] && [ "$lost" -gt "$writes" ]
+    }
+    check "a failing output: the summary counts the samples lost, not just the failed writes" t_lost_samples
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -368,7 +379,8 @@ if [ -w /dev/full ]; then
     strip_times still.jsonl >still.stripped
     t_failing_output() {
         status_is 1 && err_has 'csv:/dev/full failed: cannot write /dev/full' && same_as expected.file still.stripped &&
-            grep -Eq '^output csv:/dev/full: [0-9]+ errors?$' err && ! err_has 'output jsonl:'
+            grep -Eq '^output csv:/dev/full: ([0-9]+ samples lost \()?[0-9]+ (errors?|failed writes?): No space left on device\)?$' err &&
+            ! err_has 'output jsonl:'
     }
     check "a failing output is named (message and summary), exit 1, and the other output is complete" t_failing_output
 fi

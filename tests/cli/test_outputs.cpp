@@ -165,6 +165,9 @@ TEST_CASE("outputs: a failing output is counted by name and stops none of the ot
     CHECK(out.name(0) == "jsonl:/dev/full");
     CHECK(out.errors(0) > 0);
     CHECK(out.errors(1) == 0);
+    CHECK(out.lost(0) == 20);  // every batch of 2 failed: the samples, not the 10 failed writes
+    CHECK(out.lost(1) == 0);
+    CHECK(out.failure_reason(0) == "No space left on device");
     const std::string csv = read_file(dir / "a.csv");
     CHECK(csv.find(",acc,0.75,0,1\n") != std::string::npos);
     std::size_t rows = 0;

@@ -80,7 +80,7 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
     const std::vector<std::string> plans = {"", "runs as pcre2-only: can match an empty string"};
     summary_facts facts{definitions, plans, "pcre2", "sagemaker", 0.0125, 2.0};
     facts.outputs = {{"jsonl:-", 0, {}, {}},
-                     {"csv:/dev/full", 3, {}, {}},
+                     {"csv:/dev/full", 3, {}, {}, 1500, "No space left on device"},
                      {"async:x", 1, {{"queue full", 12}, {"oldest overwritten", 1}}, {}},
                      {"final:f.json", 0, {}, {"lr", "grad_norm"}}};
     totals.all.sink_errors = 4;
@@ -91,11 +91,11 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
           "   0  train:loss          4          0  1 match error (the regex engine gave up on the line)\n"
           "   1  train:acc           1          1  first rejected: \"n/\\x01\" on line 3\n"
           "                                        runs as pcre2-only: can match an empty string\n"
-          "output csv:/dev/full: 3 errors\n"
+          "output csv:/dev/full: 1500 samples lost (3 failed writes: No space left on device)\n"
           "output async:x: 1 error, 12 dropped (queue full), 1 dropped (oldest overwritten)\n"
           "output final:f.json: left out lr, grad_norm (no finite value)\n"
-          "total: 2048 bytes (2.0 KiB), 7 lines, 0 cut lines, 5 samples, 1 rejected, 1 match errors, 4 sink errors, "
-          "13 dropped\n"
+          "total: 2048 bytes (2.0 KiB), 7 lines, 0 cut lines, 5 samples, 1 rejected, 1 match errors, 4 sink errors "
+          "(1500 samples lost), 13 dropped\n"
           "time: 0.013 s to compile, 2.000 s to scan (1.0 KiB/s)\n");
 }
 

@@ -119,7 +119,9 @@ std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals) {
     totals.sink_errors = out.errors();
     totals.sink_drops = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
-        output_losses o{std::string(out.name(i)), out.errors(i), {}, out.left_out(i)};
+        output_losses o{
+            std::string(out.name(i)), out.errors(i), {},
+            out.left_out(i),          out.lost(i),   out.errors(i) > 0 ? out.failure_reason(i) : std::string()};
         for (const drop_count& d : out.drops(i)) {
             o.drops.emplace_back(std::string(d.reason), d.count);
             totals.sink_drops += d.count;

@@ -66,7 +66,13 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
     }
     for (const output_losses& o : facts.outputs) {
         std::vector<std::string> losses;
-        if (o.errors > 0) losses.push_back(fmt::format("{} error{}", o.errors, o.errors == 1 ? "" : "s"));
+        if (o.errors > 0 && o.lost == 0) {  // failed flushes or closes: no sample known lost
+            losses.push_back(fmt::format("{} error{}{}{}", o.errors, o.errors == 1 ? "" : "s",
+                                         o.reason.empty() ? "" : ": ", o.reason));
+        } else if (o.errors > 0) {
+            losses.push_back(fmt::format("{} sample{} lost ({} failed write{}{}{})", o.lost, o.lost == 1 ? "" : "s",
+                                         o.errors, o.errors == 1 ? "" : "s", o.reason.empty() ? "" : ": ", o.reason));
+        }
         for (const auto& [reason, count] : o.drops) losses.push_back(fmt::format("{} dropped ({})", count, reason));
         if (!o.left_out.empty()) {
             losses.push_back(fmt::format("left out {} (no finite value)", fmt::join(o.left_out, ", ")));
@@ -78,6 +84,9 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
                          human_bytes(all.bytes), all.lines, all.cut_lines, all.samples, all.rejected);
     if (all.match_errors > 0) out = fmt::format_to(out, "{} match errors, ", all.match_errors);
     out = fmt::format_to(out, "{} sink errors", all.sink_errors);
+    std::uint64_t lost = 0;
+    for (const output_losses& o : facts.outputs) lost += o.lost;
+    if (lost > 0) out = fmt::format_to(out, " ({} samples lost)", lost);
     if (all.sink_drops > 0) out = fmt::format_to(out, ", {} dropped", all.sink_drops);
     out = fmt::format_to(out, "\n");
     out = fmt::format_to(out, "time: {:.3f} s to compile, {:.3f} s to scan", facts.compile_seconds, facts.scan_seconds);

@@ -30,13 +30,16 @@ struct run_totals {
     std::size_t streams = 0;
 };
 
-/// What an output lost: its failures, the samples it dropped by reason (e.g. "queue full"), and
-/// the metrics it left out (FinalMetricDataList: no finite value).
+/// What an output lost: the samples of its failed writes and why they failed, the samples it
+/// dropped by reason (e.g. "queue full"), and the metrics it left out (FinalMetricDataList: no
+/// finite value).
 struct output_losses {
-    std::string name;  ///< the output's name: "csv:out.csv"
-    std::uint64_t errors = 0;
+    std::string name;          ///< the output's name: "csv:out.csv"
+    std::uint64_t errors = 0;  ///< failed writes (each of one sample or a batch)
     std::vector<std::pair<std::string, std::uint64_t>> drops{};
     std::vector<std::string> left_out{};
+    std::uint64_t lost = 0;  ///< samples in the failed writes
+    std::string reason{};    ///< why they failed ("Broken pipe")
 };
 
 /// What the summary says besides the counts.
