@@ -328,6 +328,14 @@ t_table() {
 }
 check "table: sample rows and the final values" t_table
 
+printf 'loss=0.5\nloss=inf\n' >ends-inf.log
+run "$bin" scan --definitions small.json -q --format table --final ends-inf.json ends-inf.log
+t_table_last_finite() {
+    status_is 0 && grep -Eq '^train:loss +0\.5\* +2 +0\.5 +inf$' out && out_has '* the last value was NaN or infinite' &&
+        grep -qF '"MetricName":"train:loss","Value":0.5,' ends-inf.json
+}
+check "table: the last finite value, as final: has it, marked when the last was not finite" t_table_last_finite
+
 # ---------------------------------------------------------------------------------------------
 # Outputs: a list of KIND[:PATH][?KEY=VALUE] specs
 # ---------------------------------------------------------------------------------------------

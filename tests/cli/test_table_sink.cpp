@@ -67,7 +67,7 @@ TEST_CASE("table_sink rows: %.6g values, exact integers, nan whatever its sign, 
           "     4  steps   -9007199254740993      0\n"
           "     5  other    0.000123457      0\n"
           "\nfinal values\n"
-          "metric    last value  count           min           max\n"
+          "metric   last finite  count           min           max\n"
           "------  ------------  -----  ------------  ------------\n"
           "loss     1.23457e+06      3          -inf   1.23457e+06\n"
           "steps   -9007199254740993      1   -9.0072e+15   -9.0072e+15\n");
@@ -93,30 +93,35 @@ TEST_CASE("table_sink names the stream whenever the label changes, when asked to
     CHECK(plain.str().find("==>") == std::string::npos);
 }
 
-TEST_CASE("table_sink's final values: last value, count, min and max per metric (NaN skipped), '-' when none",
+TEST_CASE("table_sink's final values: last finite value, count, min and max per metric (NaN skipped), '-' when none",
           "[cli][table]") {
     const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
     std::vector<sample> batch = {make_sample("loss", 0.5, 1, 0), make_sample("loss", 0.25, 2, 1),
                                  make_sample("loss", nan, 3, 2), make_sample("loss", 0.75, 4, 3),
-                                 make_sample("lr", nan, 4, 0),   make_sample("steps", 0, 5, 0)};
+                                 make_sample("lr", nan, 4, 0),   make_sample("steps", 0, 5, 0),
+                                 make_sample("grad", 2.5, 6, 0), make_sample("grad", inf, 7, 1)};
     batch[4].metric = 2;
     batch[5].metric = 3;
     batch[5].type = value_type::integer;
     batch[5].integer = 9007199254740993;
     batch[5].value = 9007199254740993.0;
+    batch[6].metric = batch[7].metric = 4;
     std::ostringstream out;
-    table_sink table(out, {"loss", "acc", "lr", "steps"}, false);
+    table_sink table(out, {"loss", "acc", "lr", "steps", "grad"}, false);
     table.write(batch);
     out.str("");
     table.close();
     CHECK(out.str() ==
           "\nfinal values\n"
-          "metric    last value  count           min           max\n"
+          "metric   last finite  count           min           max\n"
           "------  ------------  -----  ------------  ------------\n"
           "loss            0.75      4          0.25          0.75\n"
           "acc                -      0             -             -\n"
-          "lr               nan      1           nan           nan\n"
-          "steps   9007199254740993      1    9.0072e+15    9.0072e+15\n");
+          "lr                 -*     1           nan           nan\n"
+          "steps   9007199254740993      1    9.0072e+15    9.0072e+15\n"
+          "grad             2.5*     2           2.5           inf\n"
+          "* the last value was NaN or infinite\n");
 }
 
 TEST_CASE("table_sink says when there were no samples", "[cli][table]") {

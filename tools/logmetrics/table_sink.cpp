@@ -77,20 +77,29 @@ void table_sink::close() {
     auto out = std::back_inserter(buffer_);
     if (rows_ == 0) out = fmt::format_to(out, "(no samples)\n");
     out = fmt::format_to(out, "\nfinal values\n{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", "metric", metric_width_,
-                         "last value", value_width, "count", count_width, "min", value_width, "max", value_width);
+                         "last finite", value_width, "count", count_width, "min", value_width, "max", value_width);
     out = fmt::format_to(out, "{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n", "", metric_width_, "", value_width, "",
                          count_width, "", value_width, "", value_width);
+    bool marked = false;  // some metric's last value was NaN or infinite
     for (std::size_t i = 0; i < metrics_.size(); ++i) {
         const series_summary& m = summaries_[i];
         if (m.count == 0) {
-            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_, "-",
-                                 value_width, 0, count_width, "-", value_width, "-", value_width);
-        } else {
-            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", metrics_[i], metric_width_,
-                                 human_number{m.last.value, m.last.type, m.last.integer}, value_width, m.count,
-                                 count_width, human_number{m.min}, value_width, human_number{m.max}, value_width);
+            out = fmt::format_to(out, "{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", padded_names_[i], 0, "-", value_width,
+                                 0, count_width, "-", value_width, "-", value_width);
+            continue;
         }
+        // The last finite value, as final: writes it; '*' in the gap after it when the last
+        // value was not finite (or '-' when no value was).
+        const bool last_finite = std::isfinite(m.last.value);
+        marked = marked || !last_finite;
+        const std::string cell = m.last_finite
+                                     ? human_value(m.last_finite->value, m.last_finite->type, m.last_finite->integer)
+                                     : std::string("-");
+        out = fmt::format_to(out, "{:<{}}  {:>{}}{} {:>{}}  {:>{}}  {:>{}}\n", padded_names_[i], 0, cell, value_width,
+                             last_finite ? ' ' : '*', m.count, count_width, human_number{m.min}, value_width,
+                             human_number{m.max}, value_width);
     }
+    if (marked) out = fmt::format_to(out, "* the last value was NaN or infinite\n");
     write_buffer();
     flush();
 }

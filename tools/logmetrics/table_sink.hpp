@@ -40,8 +40,10 @@ public:
     void write(std::span<const sample> batch);
     void flush();
 
-    /// The "final values" table: per metric, in order, its last value, count, min and max (NaN
-    /// skipped: stats.hpp's series_summary), or "-" when it has no samples.
+    /// The "final values" table: per metric, in order, its last finite value (as `final:` has it;
+    /// '-' when there is none), marked '*' when its last value was NaN or infinite (a footnote
+    /// says so), count, min and max (NaN skipped: stats.hpp's series_summary), or "-" when it has
+    /// no samples.
     void close();
 
 private:
