@@ -178,7 +178,7 @@ t_huge_lines() { status_is 2 && err_has '--max-line-length: "1099511627776" is n
 check "--max-line-length above the library's 4 GiB - 2: exit 2 naming the option" t_huge_lines
 
 run "$bin" scan --definitions many.json -q many.log
-t_limits() { status_is 2 && err_has 'more than 40 definitions'; }
+t_limits() { status_is 2 && err_has 'more than 40 definitions' && err_has 'which --no-limits lifts' && ! err_has 'unlimited limits'; }
 check "41 definitions: exit 2 (SageMaker's limit)" t_limits
 
 run "$bin" scan --definitions many.json --no-limits -q --format csv many.log
@@ -200,8 +200,14 @@ t_directory_input() { status_is 1 && err_has 'cannot read .: '; }
 check "a directory as input: exit 1" t_directory_input
 
 run "$bin" scan --definitions no-such-definitions.json small.log
-t_missing_definitions() { status_is 1 && err_has 'no-such-definitions.json'; }
-check "missing definitions file: exit 1" t_missing_definitions
+t_missing_definitions() {
+    status_is 2 && err_has 'cannot open definitions file "no-such-definitions.json": No such file or directory'
+}
+check "missing definitions file: exit 2 (a bad option), with the reason" t_missing_definitions
+
+run "$bin" scan --definitions . small.log
+t_directory_definitions() { status_is 2 && err_has 'definitions file "." is a directory' && ! err_has 'JSON'; }
+check "a directory as definitions file: exit 2, said so" t_directory_definitions
 
 run "$bin" scan --definitions small.json -q --format none --final no/such/dir/final.json small.log
 t_final_unwritable() {

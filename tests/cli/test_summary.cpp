@@ -113,3 +113,17 @@ TEST_CASE("format_summary names the stream of an example when there are several"
     CHECK(text.find("first rejected: \"oops\" on line 2 of b.log\n") != std::string::npos);
     CHECK(text.ends_with("time: 0.000 s to compile, 0.000 s to scan\n"));
 }
+
+TEST_CASE("format_summary escapes control bytes in names and aligns by display width", "[cli][summary]") {
+    const definition_set definitions({{"\xe6\x8d\x9f\xe5\xa4\xb1", "loss=(\\S+)"}, {"a\x1b[31mred", "red=(\\S+)"}});
+    run_totals totals(2);
+    const std::vector<definition_stats> per = {stats_of(3, 0), stats_of(1, 0)};
+    totals.add(monitor_stats{}, per, "stdin");
+    const std::vector<std::string> plans(2);
+    const summary_facts facts{definitions, plans, "pcre2", "raw", 0, 0};
+    const std::string text = format_summary(facts, totals);
+    CHECK(text.find("   #  definition        samples   rejected\n"
+                    "   0  \xe6\x8d\x9f\xe5\xa4\xb1                    3          0\n"
+                    "   1  \"a\\x1b[31mred\"          1          0\n") != std::string::npos);
+    CHECK(text.find('\x1b') == std::string::npos);
+}

@@ -41,3 +41,22 @@ TEST_CASE("quote_text escapes quotes, backslashes and unprintable bytes as fmt's
     CHECK(quote_text("\xff") == R"("\xff")");               // a byte that is not UTF-8 is escaped
     CHECK(quote_text("") == R"("")");
 }
+
+TEST_CASE("printable_name escapes control bytes as quote_text does, and leaves printable UTF-8 alone", "[cli][text]") {
+    CHECK(printable_name("train:loss") == "train:loss");
+    CHECK(printable_name("\xe6\x8d\x9f\xe5\xa4\xb1") == "\xe6\x8d\x9f\xe5\xa4\xb1");  // 损失
+    CHECK(printable_name(std::string_view("a\x1b[31mb\0c", 9)) == R"("a\x1b[31mb\x00c")");
+    CHECK(printable_name("") == "");
+}
+
+TEST_CASE("display_width counts what a terminal shows; fit_to_width cuts with an ellipsis", "[cli][text]") {
+    CHECK(display_width("loss") == 4);
+    CHECK(display_width("") == 0);
+    CHECK(display_width("\xc3\xa9t\xc3\xa9") == 3);         // été: 5 bytes, 3 columns
+    CHECK(display_width("\xe6\x8d\x9f\xe5\xa4\xb1") == 4);  // 损失: 6 bytes, 2 wide characters
+    CHECK(fit_to_width("loss", 4) == "loss");
+    CHECK(fit_to_width("validation:loss", 8) == "validat\xe2\x80\xa6");
+    CHECK(fit_to_width("\xc3\xa9t\xc3\xa9\xc3\xa9t\xc3\xa9", 4) ==
+          "\xc3\xa9t\xc3\xa9\xe2\x80\xa6");  // whole code points
+    CHECK(display_width(fit_to_width(std::string(100, 'x'), 40)) == 40);
+}

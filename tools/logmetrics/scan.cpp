@@ -56,20 +56,50 @@ struct input {
     std::string name() const { return is_stdin() ? "stdin" : path; }
 };
 
-/// Loads the definitions; on failure says why and returns the exit status.
+/// The names, escaped where needed (text.hpp's printable_name), joined by ", ".
+std::string printable_names(const std::vector<std::string>& names) {
+    std::vector<std::string> shown;
+    for (const std::string& name : names) shown.push_back(printable_name(name));
+    return fmt::format("{}", fmt::join(shown, ", "));
+}
+
+/// A problem of the definitions as the command line puts it: the limit the library's
+/// `definition_limits::unlimited()` lifts is lifted here by --no-limits.
+std::string problem_text(definition_problem problem) {
+    constexpr std::string_view library_words = "which unlimited limits lift";
+    if (const std::size_t at = problem.message.find(library_words); at != std::string::npos) {
+        problem.message.replace(at, library_words.size(), "which --no-limits lifts");
+    }
+    return to_string(problem);
+}
+
+/// Loads the definitions; on failure says why and returns the exit status: 2, a definitions file
+/// that cannot be read being a bad option like one that is not valid.
 std::optional<definition_set> load(const scan_options& options, int& status) {
+    const std::string& path = options.definitions_path;
+    status = exit_usage;
+    // Asked here first: the library's message says neither why a file cannot be opened nor that
+    // a directory is one (reading it gives "unexpected end of input").
+    const int fd = open_for_reading(path.c_str());
+    if (fd < 0) {
+        complain("cannot open definitions file {:?}: {}", path, std::strerror(errno));
+        return std::nullopt;
+    }
+    ::close(fd);
+    if (const auto file = identify_path(path.c_str()); file && file->directory) {
+        complain("definitions file {:?} is a directory", path);
+        return std::nullopt;
+    }
     const definition_limits limits =
         options.no_limits ? definition_limits::unlimited() : definition_limits::sagemaker();
     try {
-        return load_definitions(options.definitions_path, limits);
+        return load_definitions(path, limits);
     } catch (const definition_error& e) {
-        for (const definition_problem& p : e.problems()) complain("{}: {}", options.definitions_path, to_string(p));
-        if (e.problems().empty()) complain("{}: {}", options.definitions_path, e.message());
-        status = exit_usage;
+        for (const definition_problem& p : e.problems()) complain("{}: {}", path, problem_text(p));
+        if (e.problems().empty()) complain("{}: {}", path, e.message());
     } catch (const error& e) {
         // load_definitions puts the path in invalid_json messages already.
         complain(e.message());
-        status = e.code() == errc::io_error ? exit_failure : exit_usage;
     }
     return std::nullopt;
 }

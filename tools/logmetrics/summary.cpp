@@ -33,8 +33,13 @@ void run_totals::add(const monitor_stats& stream, std::span<const definition_sta
 
 std::string format_summary(const summary_facts& facts, const run_totals& totals) {
     const auto& definitions = facts.definitions;
+    // Names escaped (control bytes never reach the terminal) and cut with "…" past 40 columns.
+    std::vector<std::string> names;
     std::size_t name_width = 10;  // "definition"
-    for (const auto& d : definitions) name_width = std::max(name_width, std::min<std::size_t>(d.name.size(), 40));
+    for (const auto& d : definitions) {
+        names.push_back(fit_to_width(printable_name(d.name), 40));
+        name_width = std::max(name_width, display_width(names.back()));
+    }
     // Notes after the first go on lines of their own, under the first.
     const std::size_t notes_column = 4 + 2 + name_width + 2 + 9 + 2 + 9 + 2;
 
@@ -57,8 +62,7 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
         }
         if (i < facts.plans.size() && !facts.plans[i].empty()) notes.push_back(facts.plans[i]);
 
-        out = fmt::format_to(out, "{:>4}  {:<{}}  {:>9}  {:>9}", i, definitions[i].name, name_width, t.samples,
-                             t.rejected);
+        out = fmt::format_to(out, "{:>4}  {:<{}}  {:>9}  {:>9}", i, names[i], name_width, t.samples, t.rejected);
         if (!notes.empty()) {
             out = fmt::format_to(out, "  {}", fmt::join(notes, fmt::format("\n{:{}}", "", notes_column)));
         }
@@ -75,7 +79,9 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
         }
         for (const auto& [reason, count] : o.drops) losses.push_back(fmt::format("{} dropped ({})", count, reason));
         if (!o.left_out.empty()) {
-            losses.push_back(fmt::format("left out {} (no finite value)", fmt::join(o.left_out, ", ")));
+            std::vector<std::string> left_out;
+            for (const std::string& name : o.left_out) left_out.push_back(printable_name(name));
+            losses.push_back(fmt::format("left out {} (no finite value)", fmt::join(left_out, ", ")));
         }
         if (!losses.empty()) out = fmt::format_to(out, "output {}: {}\n", o.name, fmt::join(losses, ", "));
     }

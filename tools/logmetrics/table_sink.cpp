@@ -17,9 +17,15 @@ namespace logmetrics::cli {
 
 namespace {
 
+constexpr std::size_t max_metric_width = 48;
+
+/// A metric's cell: escaped (control bytes never reach the terminal), cut with "…" past the
+/// widest column.
+std::string metric_cell(std::string_view name) { return fit_to_width(printable_name(name), max_metric_width); }
+
 std::size_t metric_column_width(const std::vector<std::string>& metrics) {
     std::size_t width = 6;  // "metric"
-    for (const auto& name : metrics) width = std::max(width, std::min<std::size_t>(name.size(), 48));
+    for (const auto& name : metrics) width = std::max(width, display_width(metric_cell(name)));
     return width;
 }
 
@@ -32,7 +38,9 @@ table_sink::table_sink(std::ostream& out, std::vector<std::string> metrics, bool
       metric_width_(metric_column_width(metrics_)),
       label_streams_(label_streams) {
     static_assert(line_width == 6 && value_width == 12 && step_width == 5, "the row's format string says so");
-    for (const std::string& name : metrics_) padded_names_.push_back(fmt::format("{:<{}}", name, metric_width_));
+    for (const std::string& name : metrics_) {
+        padded_names_.push_back(fmt::format("{:<{}}", metric_cell(name), metric_width_));
+    }
     fmt::format_to(std::back_inserter(buffer_), "{:>{}}  {:<{}}  {:>{}}  {:>{}}\n{:-<{}}  {:-<{}}  {:-<{}}  {:-<{}}\n",
                    "line", line_width, "metric", metric_width_, "value", value_width, "step", step_width, "",
                    line_width, "", metric_width_, "", value_width, "", step_width);
@@ -51,7 +59,8 @@ void table_sink::write(std::span<const sample> batch) {
         // The metric's cell is padded once per metric (fmt pads text by its display width, a UTF-8
         // decode per cell); numbers are padded as they are written. Widths match the constants.
         const bool known = s.metric < padded_names_.size() && s.name == metrics_[s.metric];
-        const std::string_view name = known ? std::string_view(padded_names_[s.metric]) : s.name;
+        if (!known) other_name_ = metric_cell(s.name);  // rare: a sink fed by hand
+        const std::string_view name = known ? std::string_view(padded_names_[s.metric]) : other_name_;
         const std::size_t name_width = known ? 0 : metric_width_;
         if (s.type == value_type::integer) {
             out = fmt::format_to(out, FMT_COMPILE("{:>6}  {:<{}}  {:>12}  {:>5}\n"), s.line, name, name_width,

@@ -32,7 +32,8 @@ public:
 
     /// `metrics`: the definitions' metric names, in order (a sample's `metric` indexes them;
     /// samples of other names are shown, and left out of the final values); the
-    /// metric column is as wide as the longest, from 6 to 48. `label_streams`: a heading names
+    /// metric column is as wide as the longest, from 6 to 48 columns (text.hpp's display_width;
+    /// a longer name is cut with "…"). Names with control bytes are shown escaped. `label_streams`: a heading names
     /// the stream whenever the samples' stream label changes (there are several streams).
     table_sink(std::ostream& out, std::vector<std::string> metrics, bool label_streams);
 
@@ -53,7 +54,8 @@ private:
     std::ostream* out_;
     std::vector<std::string> metrics_;
     std::vector<series_summary> summaries_;
-    std::vector<std::string> padded_names_;  // each metric's name, padded to the column
+    std::vector<std::string> padded_names_;  // each metric's name, escaped and padded to the column
+    std::string other_name_;                 // the cell of a name not among the metrics
     std::size_t metric_width_;
     bool label_streams_;
     std::string stream_;  // the label of the last heading

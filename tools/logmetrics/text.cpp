@@ -19,6 +19,32 @@ void complain(std::string_view text) { fmt::print(stderr, "logmetrics: {}\n", te
 
 std::string quote_text(std::string_view text) { return fmt::format("{:?}", text); }
 
+std::string printable_name(std::string_view name) {
+    std::string quoted = quote_text(name);
+    if (quoted.size() == name.size() + 2) return std::string(name);  // nothing was escaped
+    return quoted;
+}
+
+std::size_t display_width(std::string_view text) {
+    // fmt pads to N columns by adding N - width fill bytes; every column takes at least a byte,
+    // so with N = the byte count the padding is bytes - width.
+    const std::size_t bytes = text.size();
+    const std::size_t padded = fmt::formatted_size("{:<{}}", text, bytes);
+    return bytes - (padded - bytes);
+}
+
+std::string fit_to_width(std::string_view text, std::size_t width) {
+    if (display_width(text) <= width) return std::string(text);
+    std::size_t end = 0;  // the longest prefix of whole code points that fits in width - 1
+    for (std::size_t i = 1; i <= text.size(); ++i) {
+        const bool boundary = i == text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+        if (!boundary) continue;
+        if (display_width(text.substr(0, i)) + 1 > width) break;
+        end = i;
+    }
+    return std::string(text.substr(0, end)) + "\u2026";
+}
+
 std::string human_value(double value, value_type type, std::int64_t integer) {
     return fmt::format("{}", human_number{value, type, integer});
 }

@@ -32,6 +32,20 @@ void complain(fmt::format_string<Args...> format, Args&&... args) {
 /// `{:?}` does (`"a\"b\x01\tc"`), for bytes from a log inside a message.
 std::string quote_text(std::string_view text);
 
+/// A name from the definitions as a terminal should show it: as it is when it is printable text
+/// (UTF-8 included), else quoted and escaped as quote_text does (`"loss\x00"`), so that control
+/// bytes (ESC, NUL) never reach the terminal raw.
+std::string printable_name(std::string_view name);
+
+/// The columns fmt pads `text` to (`{:<N}`): its code points, East Asian wide ones counting 2,
+/// which is what a terminal shows. Measured through fmt itself so that widths computed here and
+/// fmt's padding agree.
+std::size_t display_width(std::string_view text);
+
+/// `text` if it fits in `width` columns, else its longest prefix of whole code points that fits
+/// in `width - 1`, followed by "…".
+std::string fit_to_width(std::string_view text, std::size_t width);
+
 /// A value as people read it: six significant digits (`%.6g`), integers exact, "nan" whatever
 /// its sign. Formattable with a width and alignment, like a string: `{:>12}`.
 struct human_number {
