@@ -506,6 +506,18 @@ t_bad_step_metric() {
 }
 check "--step-metric that names no metric: exit 2, nothing written" t_bad_step_metric
 
+run "$bin" scan --definitions small.json --step-metric '' small.log
+t_empty_step_metric() { status_is 2 && err_has '--step-metric "": not a metric of small.json' && out_empty; }
+check "--step-metric '': exit 2, as any name that is not a metric" t_empty_step_metric
+
+printf '[]\n' >empty.json
+run "$bin" scan --definitions empty.json --step-metric epoch small.log
+t_step_metric_no_definitions() {
+    status_is 2 && err_has 'empty.json: no definitions: nothing will be found' &&
+        err_has '(the definitions define no metric)'
+}
+check "no definitions: a warning, and --step-metric says there is no metric" t_step_metric_no_definitions
+
 printf 'x%.0s' $(seq 1 100) >long.log
 printf ' loss=0.5\n' >>long.log
 run "$bin" scan --definitions small.json --format none --max-line-length 64 long.log

@@ -94,3 +94,11 @@ TEST_CASE("a bad output spec is exit 2 before the definitions are read", "[cli][
     CHECK(run_scan(options) == exit_usage);
     CHECK_FALSE(dir.exists("out.xml"));
 }
+
+TEST_CASE("an empty step metric is no metric's name: exit 2, before any output or input", "[cli][scan]") {
+    scan_dir dir;
+    scan_options options = dir.options();
+    options.step_metric = "";
+    CHECK(run_scan(options) == exit_usage);
+    CHECK_FALSE(dir.exists("out.csv"));
+}

@@ -26,11 +26,11 @@ inline constexpr std::size_t max_line_length_limit = 0xFFFFFFFEu;
 struct scan_options {
     std::string definitions_path;
     framing_mode mode = framing_mode::sagemaker;
-    std::optional<engine_kind> engine;  ///< empty: the build's default, with the PCRE2 fallback
-    std::vector<std::string> outputs;   ///< --output SPEC..., in order
-    std::string format;                 ///< --format X: the shorthand for --output X
-    std::string final_path;             ///< --final FILE: the shorthand for --output final:FILE
-    std::string step_metric;            ///< --step-metric NAME; empty: each metric counts its own steps
+    std::optional<engine_kind> engine;       ///< empty: the build's default, with the PCRE2 fallback
+    std::vector<std::string> outputs;        ///< --output SPEC..., in order
+    std::string format;                      ///< --format X: the shorthand for --output X
+    std::string final_path;                  ///< --final FILE: the shorthand for --output final:FILE
+    std::optional<std::string> step_metric;  ///< --step-metric NAME; none: each metric counts its own steps
     std::size_t max_line_length = 256 * 1024;
     bool no_limits = false;
     std::optional<std::string> stream_label;  ///< --stream LABEL; empty: each input's path, or "stdin"

@@ -194,7 +194,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor_options monitor_options;
         monitor_options.framing = framing;
         monitor_options.stream = in.label;
-        monitor_options.step_metric = options.step_metric;
+        monitor_options.step_metric = options.step_metric.value_or("");
         const auto monitor = compiled.open(std::move(monitor_options), out.sink());
         const int read_error = feed_input(fd, in.name(), *monitor, out, buffer, options.quiet, stdout_fd);
         monitor->finish();
@@ -346,11 +346,13 @@ int run_scan(const scan_options& options) {
     int status = exit_ok;
     auto definitions = load(options, status);
     if (!definitions) return status;
-    if (!options.step_metric.empty()) {
-        const auto& metrics = definitions->metric_names();
-        if (std::find(metrics.begin(), metrics.end(), options.step_metric) == metrics.end()) {
-            complain("--step-metric {:?}: not a metric of {} (its metrics: {})", options.step_metric,
-                     options.definitions_path, fmt::join(metrics, ", "));
+    const auto& metrics = definitions->metric_names();
+    if (metrics.empty()) complain("{}: no definitions: nothing will be found", options.definitions_path);
+    if (options.step_metric) {  // given, even empty: "" is no metric's name
+        if (std::find(metrics.begin(), metrics.end(), *options.step_metric) == metrics.end()) {
+            complain("--step-metric {:?}: not a metric of {} ({})", *options.step_metric, options.definitions_path,
+                     metrics.empty() ? std::string("the definitions define no metric")
+                                     : fmt::format("its metrics: {}", printable_names(metrics)));
             return exit_usage;
         }
     }
@@ -418,12 +420,13 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
                      "stdout) as SageMaker's FinalMetricDataList JSON; the shorthand\n"
                      "for --output final:FILE")
         ->type_name("FILE");
-    scan->add_option("--step-metric", options->step_metric,
-                     "Each sample's step is the latest value of metric NAME\n"
-                     "(e.g. epoch, iteration, global_step), 0 before its first;\n"
-                     "samples on the line that sets it already get the new\n"
-                     "value. Without it, a metric's step counts its earlier\n"
-                     "samples")
+    scan->add_option_function<std::string>(
+            "--step-metric", [options](const std::string& name) { options->step_metric = name; },
+            "Each sample's step is the latest value of metric NAME\n"
+            "(e.g. epoch, iteration, global_step), 0 before its first;\n"
+            "samples on the line that sets it already get the new\n"
+            "value. Without it, a metric's step counts its earlier\n"
+            "samples")
         ->type_name("NAME");
     scan->add_option("--max-line-length", options->max_line_length,
                      "Longest line matched in one piece (at least 4); longer\n"
