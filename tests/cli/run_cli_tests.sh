@@ -373,6 +373,10 @@ strip_times out >final.only
 t_final_only_stdout() { status_is 0 && same_as expected.final final.only; }
 check "--final - alone: stdout holds the FinalMetricDataList only" t_final_only_stdout
 
+run "$bin" scan --definitions small.json -q --final final-alone.json small.log
+t_final_file_alone() { status_is 0 && out_has '"name":"train:loss"' && grep -qF '"MetricName":"train:loss"' final-alone.json; }
+check "--final FILE alone: a summary file, and the samples still on stdout as JSON Lines" t_final_file_alone
+
 run "$bin" scan --definitions small.json --output xml:out.xml small.log
 t_bad_kind() {
     status_is 2 && out_empty && err_has '--output "xml:out.xml": unknown kind "xml"' &&
@@ -570,7 +574,9 @@ t_help() {
         out_has '--final' && out_has '--max-line-length' && out_has '--no-limits' && out_has '--stream' &&
         out_has '--quiet' && out_has '--step-metric' && out_has 'terminal' && out_has '#011' && out_has 'infinity' &&
         out_has '"5.", "1000." and "1.E-3" are numbers' && out_has 'backspace' && out_has 'final:PATH' &&
-        out_has 'csv[:PATH][?header=true|false]'
+        out_has 'csv[:PATH][?header=true|false]' &&
+        out_has 'final: is a summary file, not a sample output' && out_has 'ASCII whitespace (space, \t, \v, \f, \r)' && out_has 'required literal' &&
+        ! out_has "runs every definition's regex on every line"
 }
 check "scan --help: every option, the modes, the number grammar and the outputs" t_help
 

@@ -236,7 +236,7 @@ constexpr const char* help_footer = R"(Modes (--mode): how bytes become lines be
   raw        Lines end at \n; every other byte, \r included, is kept as it is.
 
 Values: capture group 1 of the first match of a definition's Regex in a line is the value. After
-trimming ASCII spaces it must be
+trimming ASCII whitespace (space, \t, \v, \f, \r) it must be
     [+-]? ( digits [ . [digits] ] | . digits ) ( [eE] [+-]? digits )?
 or  [+-]? ( nan | inf | infinity )   (any case).
 So "5.", "1000." and "1.E-3" are numbers, as Python's float() reads them; anything else (".",
@@ -259,8 +259,9 @@ the latest value of metric NAME (e.g. epoch).
 From a pipe or a terminal, samples are written as their lines arrive; on a terminal, a long
 scan of a file shows its progress on stderr (not with --quiet).
 
-Engines (--engine): hyperscan scans each line once for all definitions and lets PCRE2 extract
-the captures; pcre2 runs every definition's regex on every line. Both give the same samples.
+Engines (--engine): hyperscan scans each block of lines once for all definitions; pcre2 skips
+the definitions whose required literal a line lacks. Both read group 1 directly for the shape
+literal(class+)literal, and leave the other matches and captures to PCRE2: same samples.
 
 Exit status: 0 success, 1 an input could not be read or output could not be written, 2 bad
 options or bad metric definitions (an unreadable definitions file or unopenable output included).
