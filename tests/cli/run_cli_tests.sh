@@ -392,6 +392,22 @@ run "$bin" scan --definitions small.json --format csv --output table small.log
 t_two_stdout() { status_is 2 && out_empty && err_has 'both write to stdout'; }
 check "two outputs on stdout: exit 2" t_two_stdout
 
+run "$bin" scan --definitions small.json --output 'table:?x' small.log
+t_empty_path_before_options() { status_is 2 && err_has "no PATH between ':' and '?'"; }
+check "table:?x: the message says the PATH is missing, not that nothing follows" t_empty_path_before_options
+
+run "$bin" scan --definitions small.json --output none --output csv small.log
+t_none_with_samples() { status_is 2 && err_has 'none writes no samples, csv does' && out_empty; }
+check "none next to an output of samples: exit 2" t_none_with_samples
+
+run "$bin" scan --definitions small.json -q --output none --output none small.log
+t_none_twice() { status_is 0 && out_empty; }
+check "none twice is none once" t_none_twice
+
+run "$bin" scan --definitions small.json --format 'csv?header=false' small.log
+t_format_spec() { status_is 2 && err_has '--format takes a kind only; use --output "csv?header=false"'; }
+check "--format with options: exit 2 pointing to --output" t_format_spec
+
 if [ -w /dev/full ]; then
     run "$bin" scan --definitions small.json --output csv:/dev/full --output jsonl:still.jsonl small.log
     strip_times still.jsonl >still.stripped

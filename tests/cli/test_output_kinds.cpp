@@ -105,3 +105,13 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
           "table[:PATH], final:PATH, none");
     CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
 }
+
+TEST_CASE("choose_outputs: none is one however often given, goes with final: only", "[cli][output_kinds]") {
+    using list = std::vector<std::string>;
+    CHECK(names(choose_outputs(list{"none", "none"})).empty());
+    CHECK(names(choose_outputs(list{"none", "final:f.json", "none"})) == list{"final:f.json"});
+    CHECK(list_refusal({"none", "csv:a.csv"}) ==
+          R"(--output "none" and "csv:a.csv": none writes no samples, csv does; give one of them)");
+    CHECK(list_refusal({"table", "none"}) ==
+          R"(--output "none" and "table": none writes no samples, table does; give one of them)");
+}

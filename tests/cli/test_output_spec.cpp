@@ -60,7 +60,8 @@ TEST_CASE("malformed specs are refused with what is wrong", "[cli][output_spec]"
     CHECK(message(":out.csv") == "no output kind before ':' or '?'");
     CHECK(message("?header=false") == "no output kind before ':' or '?'");
     CHECK(message("csv:") == "nothing after ':' (leave ':' out to write to stdout)");
-    CHECK(message("csv:?header=false") == "nothing after ':' (leave ':' out to write to stdout)");
+    CHECK(message("csv:?header=false") == "no PATH between ':' and '?' (leave ':' out to write to stdout)");
+    CHECK(message("table:?x") == "no PATH between ':' and '?' (leave ':' out to write to stdout)");
     CHECK(message("csv?") == "no options after '?'");
     CHECK(message("csv?header") == R"(option "header" is not KEY=VALUE)");
     CHECK(message("csv?=false") == R"(option "=false" is not KEY=VALUE)");

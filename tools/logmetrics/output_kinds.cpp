@@ -45,7 +45,7 @@ constexpr output_kind registry[] = {
     {"csv", target_rule::stdout_or_path, csv_option_rules, "CSV rows (header=false: no header line)", make_csv},
     {"table", target_rule::stdout_or_path, {}, "aligned rows, then each metric's last value", make_table},
     {"final", target_rule::path, {}, "FinalMetricDataList JSON: last finite values", make_final},
-    {"none", target_rule::none, {}, "nothing (the summary still counts)", nullptr},
+    {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
 };
 
 }  // namespace
@@ -119,17 +119,30 @@ bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
 
 std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, std::span<const output_kind> kinds) {
     std::vector<chosen_output> chosen;
-    bool only_final = true;  // no output but final: ones (none included)
+    bool only_final = true;                // no output but final: ones (none included)
+    const std::string* nothing = nullptr;  // the first `none`, if any
     for (const std::string& text : specs) {
         try {
             output_spec spec = parse_output_spec(text);
             const output_kind& kind = check_output_spec(spec, kinds);
             if (kind.name != "final") only_final = false;
-            if (kind.make == nullptr) continue;
+            if (kind.make == nullptr) {
+                nothing = &text;
+                continue;
+            }
             const bool to_stdout = uses_stdout(spec, kind);
             chosen.push_back({std::move(spec), &kind, to_stdout});
         } catch (const usage_error& e) {
             throw usage_error(fmt::format("--output {:?}: {}; outputs: {}", text, e.what(), output_syntax(kinds)));
+        }
+    }
+    // `none` says no samples go anywhere: with a sample output that is a contradiction. With
+    // final: outputs (summary files) it keeps the samples off stdout; twice is once.
+    if (nothing != nullptr) {
+        for (const chosen_output& c : chosen) {
+            if (c.kind->name == "final") continue;
+            throw usage_error(fmt::format("--output {:?} and {:?}: none writes no samples, {} does; give one of them",
+                                          *nothing, c.spec.text, c.kind->name));
         }
     }
     const auto on_stdout = [](const chosen_output& o) { return o.to_stdout; };

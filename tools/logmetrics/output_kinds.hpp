@@ -77,9 +77,10 @@ struct chosen_output {
 };
 
 /// Parses and checks `specs` (in order), and applies the rules of the list: `none` outputs are
-/// dropped; when no output but `final:` ones is given and none uses stdout, samples go to stdout
-/// as JSON Lines (`jsonl`); at most one output may use stdout; two outputs may not write the
-/// same file. Throws usage_error: `--output "SPEC": what is wrong; outputs: <syntax>`.
+/// dropped (several are one), and refused next to an output that writes samples (any but
+/// final:); when no output but `final:` ones is given and none uses stdout, samples go to stdout
+/// as JSON Lines (`jsonl`); at most one output may use stdout. (Two outputs on one file are
+/// refused by outputs.hpp's check_output_files, which asks the file system.) Throws usage_error: `--output "SPEC": what is wrong; outputs: <syntax>`.
 std::vector<chosen_output> choose_outputs(std::span<const std::string> specs,
                                           std::span<const output_kind> kinds = output_kinds());
 

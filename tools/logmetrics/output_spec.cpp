@@ -28,7 +28,11 @@ output_spec parse_output_spec(std::string_view text) {
     if (spec.kind.empty()) throw usage_error(text.empty() ? "an empty output" : "no output kind before ':' or '?'");
     if (colon != std::string_view::npos) {
         spec.target = head.substr(colon + 1);
-        if (spec.target->empty()) throw usage_error("nothing after ':' (leave ':' out to write to stdout)");
+        if (spec.target->empty()) {
+            throw usage_error(query == std::string_view::npos
+                                  ? "nothing after ':' (leave ':' out to write to stdout)"
+                                  : "no PATH between ':' and '?' (leave ':' out to write to stdout)");
+        }
     }
     if (query == std::string_view::npos) return spec;
 

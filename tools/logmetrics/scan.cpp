@@ -412,9 +412,10 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
         ->type_name("ENGINE");
     scan->add_option("-o,--output", options->outputs, output_help())->type_name("SPEC")->allow_extra_args(false);
     scan->add_option("-f,--format", options->format,
-                     "What stdout shows: jsonl, csv, table or none; the\n"
+                     "What stdout shows: jsonl, csv, table or none (a kind\n"
+                     "only: --output takes a PATH and options); the\n"
                      "shorthand for --output FORMAT")
-        ->transform(one_of(format_names()))
+        ->transform(format_kind())
         ->type_name("FORMAT");
     scan->add_option("--final", options->final_path,
                      "Also write each metric's last finite value to FILE ('-':\n"
