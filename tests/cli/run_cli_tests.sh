@@ -154,7 +154,7 @@ t_wrong_shape() { status_is 2 && err_has 'MetricDefinitions'; }
 check "JSON without definitions: exit 2" t_wrong_shape
 
 run "$bin" scan --definitions small.json --no-such-option small.log
-t_unknown_option() { status_is 2 && err_has 'no-such-option' && out_empty; }
+t_unknown_option() { status_is 2 && err_has 'logmetrics: ' && err_has 'no-such-option' && out_empty; }
 check "unknown option: exit 2" t_unknown_option
 
 run "$bin" scan --definitions small.json --format xml small.log
@@ -195,9 +195,9 @@ t_missing_input() {
 }
 check "missing input: exit 1, message, and the other files are still read" t_missing_input
 
-run "$bin" scan --definitions small.json -q .
-t_directory_input() { status_is 1 && err_has 'cannot read .: '; }
-check "a directory as input: exit 1" t_directory_input
+run "$bin" scan --definitions small.json --format none small.log .
+t_directory_input() { status_is 1 && err_has 'cannot read .: Is a directory' && err_has 'scanned 1 stream '; }
+check "a directory as input: exit 1, not counted as scanned" t_directory_input
 
 run "$bin" scan --definitions no-such-definitions.json small.log
 t_missing_definitions() {

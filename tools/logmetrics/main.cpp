@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
     app.footer(help_footer);
     app.set_version_flag("--version", fmt::format("logmetrics {}", cli::version_string()));
     app.require_subcommand(0, 1);
+    // CLI11's own messages (an unknown option, a missing value) carry the tool's name as ours do.
+    app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+        return "logmetrics: " + CLI::FailureMessage::simple(failed, e);
+    });
 
     cli::command chosen;
     cli::add_scan(app, chosen);

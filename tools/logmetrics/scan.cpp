@@ -190,6 +190,13 @@ int scan(const scan_options& options, const definition_set& definitions, const f
             status = exit_failure;
             continue;
         }
+        if (const auto file = identify_descriptor(fd); file && file->directory) {
+            // Opening a directory succeeds; reading it fails (EISDIR). Not scanned, as a missing file.
+            complain("cannot read {}: {}", in.name(), std::strerror(EISDIR));
+            if (!in.is_stdin()) ::close(fd);
+            status = exit_failure;
+            continue;
+        }
 
         monitor_options monitor_options;
         monitor_options.framing = framing;
