@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// socket_target: where a network text sink writes, a TCP stream or UDP datagrams to HOST:PORT, as
+// the CloudWatch agent's EMF listener takes them (`tcp://127.0.0.1:25888`, `udp://...`). POSIX
+// sockets, written by hand: no library in Debian 12 fits a plain newline-delimited TCP/UDP client
+// better than the dozen system calls it takes (Boost.Asio would be a large dependency for it).
+//
+// The connection is made on the first send, not when the target is made, so a listener that is
+// down at start is one failed send, not a failed configuration. A failed send closes the socket
+// and throws `error(errc::io_error)`; the next send connects again. Connecting is blocking (to a
+// local agent it fails or succeeds at once); put the sink behind async_sink so that it never
+// holds up a monitor.
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "../../config.hpp"
+#include "../../error.hpp"
+
+LOGMETRICS_BEGIN_NAMESPACE
+namespace detail {
+
+/// A parsed `tcp://HOST[:PORT]` or `udp://HOST[:PORT]` (HOST a name, an IPv4 address, or an IPv6
+/// address in brackets: `tcp://[::1]:25888`).
+struct socket_address {
+    bool udp = false;
+    std::string host;
+    std::string port;
+
+    /// Parses `url`; nullopt when it is not of that shape (no scheme, no host, a port that is not
+    /// 1..65535, anything after the port).
+    static std::optional<socket_address> parse(std::string_view url, std::string_view default_port) {
+        socket_address address;
+        if (url.starts_with("tcp://")) {
+            url.remove_prefix(6);
+        } else if (url.starts_with("udp://")) {
+            url.remove_prefix(6);
+            address.udp = true;
+        } else {
+            return std::nullopt;
+        }
+        std::string_view host = url, port = default_port;
+        if (url.starts_with('[')) {
+            const std::size_t close = url.find(']');
+            if (close == std::string_view::npos) return std::nullopt;
+            host = url.substr(1, close - 1);
+            const std::string_view rest = url.substr(close + 1);
+            if (!rest.empty()) {
+                if (rest.front() != ':') return std::nullopt;
+                port = rest.substr(1);
+            }
+        } else if (const std::size_t colon = url.rfind(':'); colon != std::string_view::npos) {
+            host = url.substr(0, colon);
+            port = url.substr(colon + 1);
+        }
+        if (host.empty() || host.find_first_of("/[]") != std::string_view::npos) return std::nullopt;
+        if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) {
+            return std::nullopt;
+        }
+        const int number = std::stoi(std::string(port));
+        if (number < 1 || number > 65535) return std::nullopt;
+        address.host = host;
+        address.port = port;
+        return address;
+    }
+
+    /// "tcp://HOST:PORT", for messages.
+    std::string url() const {
+        const bool v6 = host.find(':') != std::string::npos;
+        return fmt::format("{}://{}{}{}:{}", udp ? "udp" : "tcp", v6 ? "[" : "", host, v6 ? "]" : "", port);
+    }
+};
+
+class socket_target {
+public:
+    explicit socket_target(socket_address address) : address_(std::move(address)), name_(address_.url()) {}
+    socket_target(socket_target&& other) noexcept
+        : address_(std::move(other.address_)), name_(std::move(other.name_)), fd_(std::exchange(other.fd_, -1)) {}
+    socket_target& operator=(socket_target&& other) noexcept {
+        if (this != &other) {
+            close();
+            address_ = std::move(other.address_);
+            name_ = std::move(other.name_);
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    socket_target(const socket_target&) = delete;
+    socket_target& operator=(const socket_target&) = delete;
+    ~socket_target() { close(); }
+
+    const socket_address& address() const noexcept { return address_; }
+    const std::string& name() const noexcept { return name_; }
+    bool connected() const noexcept { return fd_ >= 0; }
+
+    /// TCP: sends all of `bytes`. UDP: sends `bytes` as one datagram. Connects first when not
+    /// connected. Throws `error(errc::io_error)` naming the address and the system's reason,
+    /// after closing the socket.
+    void send(std::string_view bytes) {
+        if (fd_ < 0) connect();
+        while (!bytes.empty()) {
+            const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (sent < 0) {
+                if (errno == EINTR) continue;
+                fail("cannot send to");
+            }
+            if (address_.udp) return;  // a datagram goes whole or not at all
+            bytes.remove_prefix(static_cast<std::size_t>(sent));
+        }
+    }
+
+    void close() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    [[noreturn]] void fail(std::string_view what) {
+        const int code = errno;
+        close();
+        LOGMETRICS_THROW(error(errc::io_error, fmt::format("{} {}: {}", what, name_, std::strerror(code))));
+    }
+
+    void connect() {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = address_.udp ? SOCK_DGRAM : SOCK_STREAM;
+        addrinfo* found = nullptr;
+        if (const int status = ::getaddrinfo(address_.host.c_str(), address_.port.c_str(), &hints, &found);
+            status != 0) {
+            LOGMETRICS_THROW(
+                error(errc::io_error, fmt::format("cannot resolve {}: {}", name_, ::gai_strerror(status))));
+        }
+        int code = 0;
+        for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+            const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+            if (fd < 0) {
+                code = errno;
+                continue;
+            }
+            if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+                fd_ = fd;
+                break;
+            }
+            code = errno;
+            ::close(fd);
+        }
+        ::freeaddrinfo(found);
+        if (fd_ < 0) {
+            errno = code;
+            fail("cannot connect to");
+        }
+    }
+
+    socket_address address_;
+    std::string name_;
+    int fd_ = -1;
+};
+
+}  // namespace detail
+LOGMETRICS_END_NAMESPACE
