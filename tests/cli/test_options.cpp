@@ -50,7 +50,7 @@ TEST_CASE("the engine names, and the formats: the output kinds that need no PATH
     CHECK(engines[0] == std::pair<std::string, engine_kind>{"hyperscan", engine_kind::hyperscan});
     CHECK(engines[1] == std::pair<std::string, engine_kind>{"pcre2", engine_kind::pcre2});
     const std::vector<std::pair<std::string, std::string>> formats = {
-        {"jsonl", "jsonl"}, {"csv", "csv"}, {"table", "table"}, {"none", "none"}};
+        {"jsonl", "jsonl"}, {"csv", "csv"}, {"table", "table"}, {"emf", "emf"}, {"none", "none"}};
     CHECK(format_names() == formats);
 }
 
@@ -88,9 +88,9 @@ TEST_CASE("scan's enumerated options refuse other names, and numbers, listing th
     CHECK(parse({"scan", "-d", "d", "--engine", "re2"}, options) ==
           R"(--engine: "re2" is not one of hyperscan, pcre2)");
     CHECK(parse({"scan", "-d", "d", "--format", "final"}, options) ==
-          R"(--format: "final" is not one of jsonl, csv, table, none)");
+          R"(--format: "final" is not one of jsonl, csv, table, emf, none)");
     CHECK(parse({"scan", "-d", "d", "--format", "csv?header=false"}, options) ==
-          R"(--format: "csv?header=false" is not one of jsonl, csv, table, none (--format takes a kind only; )"
+          R"(--format: "csv?header=false" is not one of jsonl, csv, table, emf, none (--format takes a kind only; )"
           R"(use --output "csv?header=false"))");
 }
 

@@ -47,7 +47,7 @@ constexpr output_kind with_push[] = {
 }  // namespace
 
 TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][output_kinds]") {
-    for (const char* name : {"jsonl", "csv", "table", "final", "none"}) {
+    for (const char* name : {"jsonl", "csv", "table", "final", "emf", "none"}) {
         const output_kind* kind = find_output_kind(name);
         REQUIRE(kind != nullptr);
         CHECK(kind->name == name);
@@ -56,7 +56,11 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
     CHECK(find_output_kind("xml") == nullptr);
     CHECK(find_output_kind("JSONL") == nullptr);
     CHECK(find_output_kind("none")->make == nullptr);
-    CHECK(output_syntax() == "jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, none");
+    CHECK(output_syntax() ==
+          "jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, "
+          "emf[:PATH|tcp://HOST[:PORT]|udp://"
+          "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
+          "VALUE], none");
 }
 
 TEST_CASE("check_output_spec: the kind, its target and its options", "[cli][output_kinds]") {
@@ -102,7 +106,10 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
     }
     CHECK(list_refusal({"csv", "xml:out"}) ==
           R"(--output "xml:out": unknown kind "xml"; outputs: jsonl[:PATH], csv[:PATH][?header=true|false], )"
-          "table[:PATH], final:PATH, none");
+          "table[:PATH], final:PATH, "
+          "emf[:PATH|tcp://HOST[:PORT]|udp://"
+          "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
+          "VALUE], none");
     CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
 }
 
@@ -114,4 +121,33 @@ TEST_CASE("choose_outputs: none is one however often given, goes with final: onl
           R"(--output "none" and "csv:a.csv": none writes no samples, csv does; give one of them)");
     CHECK(list_refusal({"table", "none"}) ==
           R"(--output "none" and "table": none writes no samples, table does; give one of them)");
+}
+
+TEST_CASE("emf: a file, stdout or a listener; its options are checked before anything is read",
+          "[cli][output_kinds][emf]") {
+    const output_kind& emf = *find_output_kind("emf");
+    CHECK(uses_socket(parse_output_spec("emf:tcp://127.0.0.1:25888"), emf));
+    CHECK(uses_socket(parse_output_spec("emf:udp://agent?queue=10"), emf));
+    CHECK_FALSE(uses_socket(parse_output_spec("emf:events.jsonl"), emf));
+    CHECK_FALSE(uses_socket(parse_output_spec("emf"), emf));
+    CHECK(uses_stdout(parse_output_spec("emf"), emf));
+    CHECK_FALSE(uses_socket(parse_output_spec("jsonl:tcp://x:1"), *find_output_kind("jsonl")));
+    for (const char* good : {"emf", "emf:-", "emf:out.jsonl", "emf:tcp://localhost", "emf:udp://[::1]:25888",
+                             "emf?namespace=ml/train&dimensions=job:j1,host:h-1&stream=pod&unit=Count&resolution=1",
+                             "emf:tcp://127.0.0.1:9?queue=1&stream=none"}) {
+        CAPTURE(good);
+        CHECK(refusal(parse_output_spec(good)) == "(accepted)");
+    }
+    CHECK(refusal(parse_output_spec("emf:tcp://host:99999")) ==
+          R"("tcp://host:99999" is not tcp://HOST[:PORT] or udp://HOST[:PORT])");
+    CHECK(refusal(parse_output_spec("emf?namespace=a,b")).find(R"(emf: namespace "a,b": 1 to 255 characters)") !=
+          std::string::npos);
+    CHECK(refusal(parse_output_spec("emf?unit=seconds")).find(R"(unit "seconds" is not a CloudWatch unit)") !=
+          std::string::npos);
+    CHECK(refusal(parse_output_spec("emf?dimensions=job")) ==
+          R"(dimensions="job": each is KEY:VALUE, separated by commas)");
+    CHECK(refusal(parse_output_spec("emf?dimensions=stream:x")).find(R"(dimension key "stream" given twice)") !=
+          std::string::npos);
+    CHECK(refusal(parse_output_spec("emf?queue=0")) == R"(queue="0": a number of samples, at least 1)");
+    CHECK(refusal(parse_output_spec("emf?resolution=5")) == R"(resolution="5": the values are 60, 1)");
 }

@@ -2,9 +2,14 @@
 // The outputs of a scan (tools/logmetrics/outputs.hpp): every sample to every output, files
 // created when opened, a failing output stops none of the others and is counted by its name.
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -194,4 +199,44 @@ TEST_CASE("outputs: none writes nothing and never fails", "[cli][outputs]") {
     out.sink().write(two_samples());
     CHECK_FALSE(out.all_failed());
     CHECK(out.finish());
+}
+
+TEST_CASE("outputs: emf to a file, and to a listener that is down, counted and never blocking",
+          "[cli][outputs][emf][threads]") {
+    temp_dir dir;
+    auto batch = two_samples();
+    for (sample& s : batch) s.time = std::chrono::system_clock::now();
+    // A port nothing listens on: bound, then closed.
+    const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(probe >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    ::close(probe);
+    const std::string url = "tcp://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    {
+        const std::vector<std::string> specs = {"emf:" + (dir / "events.jsonl") + "?dimensions=job:j1",
+                                                "emf:" + url + "?queue=4"};
+        outputs out(choose_outputs(specs), {"loss", "acc"}, false, STDOUT_FILENO, 4096);
+        REQUIRE(out.open());
+        REQUIRE(out.size() == 2);
+        CHECK(out.name(1) == "emf:" + url);
+        CHECK_FALSE(out.uses_stdout());
+        out.sink().write(batch);
+        out.sink().flush();
+        CHECK_FALSE(out.all_failed());
+        CHECK(out.finish());  // the listener's failures are drops, not write errors
+        std::uint64_t failed = 0;
+        for (const drop_count& d : out.drops(1)) {
+            if (d.reason == "sink failed") failed = d.count;
+        }
+        CHECK(failed == 2);
+    }
+    CHECK_FALSE(std::filesystem::exists(url));
+    const std::string events = read_file(dir / "events.jsonl");
+    CHECK(events.find(R"("Dimensions":[["stream","job"]])") != std::string::npos);
+    CHECK(events.find(R"("acc":0.75,"loss":0.5})") != std::string::npos);
 }

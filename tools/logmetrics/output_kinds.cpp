@@ -2,12 +2,19 @@
 #include "output_kinds.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <iterator>
+#include <span>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <logmetrics/detail/io/socket_target.hpp>
+#include <logmetrics/sinks/async.hpp>
 #include <logmetrics/sinks/csv.hpp>
+#include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
 
 #include "command.hpp"
@@ -22,21 +29,115 @@ constexpr std::string_view booleans[] = {"true", "false"};
 constexpr option_rule csv_option_rules[] = {{"header", booleans}};
 
 any_sink make_jsonl(const output_spec&, const output_context& context) {
-    return any_sink(std::string(context.name), jsonl_sink(context.out));
+    return any_sink(std::string(context.name), jsonl_sink(*context.out));
 }
 
 any_sink make_csv(const output_spec& spec, const output_context& context) {
     csv_options options;
     options.header = spec.option("header").value_or("true") == "true";
-    return any_sink(std::string(context.name), csv_sink(context.out, options));
+    return any_sink(std::string(context.name), csv_sink(*context.out, options));
 }
 
 any_sink make_table(const output_spec&, const output_context& context) {
-    return any_sink(std::string(context.name), table_sink(context.out, context.metric_names, context.several_streams));
+    return any_sink(std::string(context.name), table_sink(*context.out, context.metric_names, context.several_streams));
 }
 
 any_sink make_final(const output_spec&, const output_context& context) {
-    return any_sink(std::string(context.name), final_sink(context.out, context.metric_names));
+    return any_sink(std::string(context.name), final_sink(*context.out, context.metric_names));
+}
+
+// emf: CloudWatch Embedded Metric Format (sinks/emf.hpp).
+constexpr std::string_view resolutions[] = {"60", "1"};
+constexpr option_rule emf_option_rules[] = {
+    {"namespace", {}},            // the CloudWatch namespace (default logmetrics)
+    {"dimensions", {}},           // constant dimensions: KEY:VALUE[,KEY:VALUE...]
+    {"stream", {}},               // the stream label's dimension key (default stream; none: not one)
+    {"unit", {}},                 // every metric's unit (default None; checked by emf_format)
+    {"resolution", resolutions},  // storage resolution in seconds
+    {"queue", {}},                // network only: samples the async queue holds (default 8192)
+};
+
+/// A sink on a socket, behind async_sink (drop_oldest), so a dead or slow listener never holds up
+/// extraction. Its drops are the queue's and the format's (NaN, too old...).
+class emf_network_sink {
+public:
+    emf_network_sink(emf_sink inner, logmetrics::async_options options)
+        : async_(std::move(inner), std::move(options)) {}
+    void write(const sample& one) { async_.write(one); }
+    void write(std::span<const sample> batch) { async_.write(batch); }
+    void flush() { async_.flush(); }
+    void close() { async_.close(); }
+    std::string_view name() const noexcept { return async_.name(); }
+    std::array<drop_count, 3 + logmetrics::emf_format::drop_reasons> drops() const {
+        std::array<drop_count, 3 + logmetrics::emf_format::drop_reasons> all{};
+        const auto queue = async_.drops();
+        std::copy(queue.begin(), queue.end(), all.begin());
+        async_.with_inner([&all](const emf_sink& inner) {
+            const auto format = inner.drops();
+            std::copy(format.begin(), format.end(), all.begin() + 3);
+        });
+        return all;
+    }
+
+private:
+    mutable logmetrics::async_sink<emf_sink> async_;  // drops() reads the inner sink under its lock
+};
+
+std::vector<std::pair<std::string, std::string>> parse_dimensions(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> dimensions;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        const std::string_view item = text.substr(0, comma);
+        const std::size_t colon = item.find(':');
+        if (colon == std::string_view::npos || colon == 0) {
+            throw usage_error(fmt::format("dimensions={:?}: each is KEY:VALUE, separated by commas", text));
+        }
+        dimensions.emplace_back(item.substr(0, colon), item.substr(colon + 1));
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    }
+    return dimensions;
+}
+
+/// The emf options of `spec`; throws usage_error for a malformed value.
+emf_options emf_options_of(const output_spec& spec) {
+    emf_options options;
+    if (auto ns = spec.option("namespace")) options.metric_namespace = *ns;
+    if (auto stream = spec.option("stream")) options.stream_dimension = *stream == "none" ? "" : std::string(*stream);
+    if (auto dimensions = spec.option("dimensions")) options.dimensions = parse_dimensions(*dimensions);
+    if (auto unit = spec.option("unit")) options.unit = *unit;
+    if (spec.option("resolution") == "1") options.storage_resolution = 1;
+    return options;
+}
+
+/// The async queue of a network emf output; throws usage_error for a bad `queue`.
+logmetrics::async_options emf_queue_of(const output_spec& spec, std::string_view name) {
+    logmetrics::async_options queue;
+    queue.overflow = logmetrics::overflow_policy::drop_oldest;
+    queue.name = name;
+    if (auto size = spec.option("queue")) {
+        const auto [end, ec] = std::from_chars(size->data(), size->data() + size->size(), queue.capacity);
+        if (ec != std::errc{} || end != size->data() + size->size() || queue.capacity == 0) {
+            throw usage_error(fmt::format("queue={:?}: a number of samples, at least 1", *size));
+        }
+    }
+    return queue;
+}
+
+/// Refuses, as usage_error, what emf_format would refuse (a namespace, a dimension...).
+void check_emf(const output_spec& spec) {
+    emf_queue_of(spec, {});
+    try {
+        logmetrics::emf_format format(emf_options_of(spec));
+    } catch (const logmetrics::error& e) {
+        throw usage_error(e.what());
+    }
+}
+
+any_sink make_emf(const output_spec& spec, const output_context& context) {
+    emf_options options = emf_options_of(spec);
+    if (context.out) return any_sink(std::string(context.name), emf_sink(*context.out, std::move(options)));
+    return any_sink(std::string(context.name), emf_network_sink(emf_sink::connect(*spec.target, std::move(options)),
+                                                                emf_queue_of(spec, context.name)));
 }
 
 // The registry: one entry per kind.
@@ -45,6 +146,8 @@ constexpr output_kind registry[] = {
     {"csv", target_rule::stdout_or_path, csv_option_rules, "CSV rows (header=false: no header line)", make_csv},
     {"table", target_rule::stdout_or_path, {}, "aligned rows, then each metric's last value", make_table},
     {"final", target_rule::path, {}, "FinalMetricDataList JSON: last finite values", make_final},
+    {"emf", target_rule::stdout_path_or_socket, emf_option_rules,
+     "CloudWatch Embedded Metric Format events; tcp:// or udp:// (port 25888) for the CloudWatch agent", make_emf},
     {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
 };
 
@@ -54,6 +157,7 @@ std::string output_syntax(const output_kind& kind) {
     std::string text(kind.name);
     if (kind.target == target_rule::stdout_or_path) text += "[:PATH]";
     if (kind.target == target_rule::path) text += ":PATH";
+    if (kind.target == target_rule::stdout_path_or_socket) text += "[:PATH|tcp://HOST[:PORT]|udp://HOST[:PORT]]";
     for (const option_rule& o : kind.options) {
         text +=
             fmt::format("[?{}={}]", o.key, o.values.empty() ? "VALUE" : fmt::format("{}", fmt::join(o.values, "|")));
@@ -85,6 +189,9 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
     if (kind->target == target_rule::path && !spec.target) {
         throw usage_error(fmt::format("{} needs a target: {}:PATH ('-' for stdout)", kind->name, kind->name));
     }
+    if (uses_socket(spec, *kind) && !detail::socket_address::parse(*spec.target, emf_sink::default_port)) {
+        throw usage_error(fmt::format("{:?} is not tcp://HOST[:PORT] or udp://HOST[:PORT]", *spec.target));
+    }
     std::vector<std::string_view> unknown;
     for (const output_option& o : spec.options) {
         const auto rule = std::find_if(kind->options.begin(), kind->options.end(),
@@ -103,6 +210,7 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
             "{} does not take the option{} {}{}", kind->name, unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "),
             known.empty() ? std::string(" (it takes none)") : fmt::format(" (it takes {})", fmt::join(known, ", "))));
     }
+    if (kind->make == make_emf) check_emf(spec);
     return *kind;
 }
 
@@ -115,6 +223,11 @@ bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
         if (*spec.target == name) return true;
     }
     return false;
+}
+
+bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept {
+    return kind.target == target_rule::stdout_path_or_socket && spec.target &&
+           (spec.target->starts_with("tcp://") || spec.target->starts_with("udp://"));
 }
 
 std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, std::span<const output_kind> kinds) {

@@ -21,6 +21,9 @@ enum class target_rule {
     none,            ///< nothing: the kind writes nowhere (`none`)
     stdout_or_path,  ///< optional: a file, or stdout when absent or "-"
     path,            ///< required: a file, or "-" for stdout (`final:PATH`)
+    /// optional: a file, stdout when absent or "-", or a listener `tcp://HOST[:PORT]`,
+    /// `udp://HOST[:PORT]` (`emf:`)
+    stdout_path_or_socket,
 };
 
 /// An option a kind takes, and the values it accepts (any when `values` is empty).
@@ -32,7 +35,7 @@ struct option_rule {
 /// What a kind's sink is made with.
 struct output_context {
     std::string_view name;                         ///< the output's name (output_name), for the sink
-    std::ostream& out;                             ///< the output's destination (stdout or its file)
+    std::ostream* out;                             ///< stdout or the output's file; null for a socket
     const std::vector<std::string>& metric_names;  ///< the definitions' metrics, in order
     bool several_streams = false;                  ///< more than one input
 };
@@ -68,6 +71,9 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
 /// Whether `spec` (of `kind`) writes to stdout: no target, "-", or /dev/stdout, /dev/fd/1 or
 /// /proc/self/fd/1.
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept;
+
+/// Whether `spec` (of `kind`) sends to a listener (`tcp://...`, `udp://...`) rather than a file.
+bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept;
 
 /// An output to make: its spec and its kind.
 struct chosen_output {

@@ -129,7 +129,7 @@ void outputs::report(const sink_error& e) noexcept {
         } catch (...) {  // out of memory: the reason stays unsaid
         }
     }
-    if (failed.reported || failed.where->failed()) return;
+    if (failed.reported || (failed.where && failed.where->failed())) return;
     failed.reported = true;
     try {
         complain("{} failed: {} (further errors are only counted)", e.name, e.message);
@@ -195,7 +195,7 @@ void outputs::open() {
     std::vector<int> fds(chosen_.size(), -1);
     std::vector<bool> created(chosen_.size(), false);
     for (std::size_t i = 0; i < chosen_.size(); ++i) {
-        if (chosen_[i].to_stdout) continue;
+        if (chosen_[i].to_stdout || uses_socket(chosen_[i].spec, *chosen_[i].kind)) continue;
         const std::string& path = *chosen_[i].spec.target;
         int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0 && errno == ENOENT) {
@@ -218,7 +218,9 @@ void outputs::open() {
         const chosen_output& c = chosen_[i];
         const std::string name = output_name(c.spec);
         destination* where = stdout_.get();
-        if (!c.to_stdout) {
+        if (uses_socket(c.spec, *c.kind)) {
+            where = nullptr;  // the sink owns its connection
+        } else if (!c.to_stdout) {
             struct stat status {};
             if (::fstat(fds[i], &status) == 0 && S_ISREG(status.st_mode)) (void)::ftruncate(fds[i], 0);
             files_.push_back(std::make_unique<destination>(*c.spec.target, fds[i], true, buffer_size_));
@@ -226,7 +228,8 @@ void outputs::open() {
         }
         entries_.push_back({name, where, false, 0, {}});  // reserved: `lost` stays where it is
         try {
-            any_sink made = c.kind->make(c.spec, output_context{name, where->stream, metric_names_, several_streams_});
+            any_sink made = c.kind->make(
+                c.spec, output_context{name, where ? &where->stream : nullptr, metric_names_, several_streams_});
             fanout().add(any_sink(name, loss_counting_sink{std::move(made), &entries_.back().lost}));
         } catch (const std::exception& e) {  // e.g. its destination failed already: the others go on
             entries_.pop_back();
@@ -237,12 +240,12 @@ void outputs::open() {
 }
 
 bool outputs::uses_stdout() const noexcept {
-    return std::any_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.where->to_stdout; });
+    return std::any_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.where && e.where->to_stdout; });
 }
 
 bool outputs::all_failed() const noexcept {
     if (entries_.empty()) return false;
-    return std::all_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.where->failed(); });
+    return std::all_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.where && e.where->failed(); });
 }
 
 bool outputs::finish() {
@@ -250,6 +253,7 @@ bool outputs::finish() {
     bool ok = errors() == 0;
     // Each destination has one output: a file its own, stdout at most one (choose_outputs).
     for (entry& e : entries_) {
+        if (!e.where) continue;  // a socket: its failures were counted as drops
         if (const int error = e.where->settle(); error != 0) {
             complain("{} failed: cannot write {}{}: {}", e.name, e.where->to_stdout ? "to " : "", e.where->name,
                      std::strerror(error));
@@ -270,7 +274,8 @@ std::span<const drop_count> outputs::drops(std::size_t i) const { return fanout(
 std::uint64_t outputs::lost(std::size_t i) const noexcept { return entries_[i].lost; }
 
 std::string outputs::failure_reason(std::size_t i) const {
-    if (const int error = entries_[i].where->buffer.error(); error != 0) return std::strerror(error);
+    const destination* where = entries_[i].where;
+    if (const int error = where ? where->buffer.error() : 0; error != 0) return std::strerror(error);
     return entries_[i].first_error;
 }
 

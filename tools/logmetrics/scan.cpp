@@ -153,6 +153,7 @@ std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals) {
             std::string(out.name(i)), out.errors(i), {},
             out.left_out(i),          out.lost(i),   out.errors(i) > 0 ? out.failure_reason(i) : std::string()};
         for (const drop_count& d : out.drops(i)) {
+            if (d.count == 0) continue;  // a sink lists every reason it may drop for
             o.drops.emplace_back(std::string(d.reason), d.count);
             totals.sink_drops += d.count;
         }
