@@ -6,6 +6,7 @@
 //
 //   csv_sink, jsonl_sink   one batch per write(span), as the monitor hands them out;
 //                          also one write(sample) at a time, as a user calling the sink by hand
+//   emf/batch_256          CloudWatch EMF events (sinks/emf.hpp), one batch per write(span)
 //   number/*               doubles as text: std::to_chars (used) against fmt (see number_text.hpp)
 //   (the CLI's table)      section at the end, for the `table` output
 //
@@ -34,6 +35,7 @@
 
 #include <logmetrics/detail/text/number_text.hpp>
 #include <logmetrics/sinks/csv.hpp>
+#include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
 
 #if LOGMETRICS_BENCH_CLI_TABLE
@@ -168,10 +170,18 @@ void csv_one_at_a_time(benchmark::State& state) {
 void jsonl_batch(benchmark::State& state) { sink_batches<logmetrics::jsonl_sink>(state); }
 void jsonl_one_at_a_time(benchmark::State& state) { sink_one_at_a_time<logmetrics::jsonl_sink>(state); }
 
+// EMF: the workload's samples are 7 ms apart, so each is an event of its own (about 330 bytes):
+// the format's worst case. The sink's clock is the workload's, so that no sample is too old.
+void emf_batch(benchmark::State& state) {
+    sink_batches<logmetrics::emf_sink>(state, logmetrics::emf_options{},
+                                       logmetrics::emf_sink::clock_function([] { return workload().front().time; }));
+}
+
 BENCHMARK(csv_batch)->Name("csv_sink/batch_256");
 BENCHMARK(csv_one_at_a_time)->Name("csv_sink/one_at_a_time");
 BENCHMARK(jsonl_batch)->Name("jsonl_sink/batch_256");
 BENCHMARK(jsonl_one_at_a_time)->Name("jsonl_sink/one_at_a_time");
+BENCHMARK(emf_batch)->Name("emf/batch_256");
 
 // ---------------------------------------------------------------------------------------------
 // Doubles: std::to_chars (what number_text.hpp uses) against fmt's FMT_COMPILE("{}"), over the
