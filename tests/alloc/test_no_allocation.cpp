@@ -22,6 +22,7 @@
 #include "logmetrics/matchers/pcre2.hpp"
 #include "logmetrics/monitor.hpp"
 #include "logmetrics/sinks/csv.hpp"
+#include "logmetrics/sinks/emf.hpp"
 #include "logmetrics/sinks/jsonl.hpp"
 #include "logmetrics/sinks/async.hpp"
 #include "support/catch.hpp"
@@ -224,6 +225,41 @@ TEST_CASE("csv and jsonl sinks write without allocating once their buffer has gr
     CHECK(allocations.load() == 0);
     CHECK(csv.rows() == 21 * 256 + 20);  // the path under test did real work
     CHECK(jsonl.lines() == 21 * 256 + 20);
+}
+
+TEST_CASE("the emf sink writes without allocating once its buffers have grown", "[alloc][emf]") {
+    discarding_buffer discard;
+    std::ostream out(&discard);
+    const auto now = logmetrics::timestamp{} + std::chrono::milliseconds(1'795'309'323'456);
+    logmetrics::emf_options options;
+    options.dimensions = {{"job", "train-7"}};
+    logmetrics::emf_sink emf(out, options, [now] { return now; });
+
+    // 8 metrics a line, 32 lines of one ms each; some NaN (dropped); one metric with many values.
+    std::vector<logmetrics::sample> batch(256);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i].name = i % 8 == 0 ? "validation:accuracy" : i % 8 == 1 ? "needs \"escaping\"" : "train:loss";
+        batch[i].stream = "a stream label longer than any small-string buffer";
+        batch[i].value = i % 7 == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / static_cast<double>(i + 1);
+        batch[i].time = now - std::chrono::milliseconds(i / 8);
+        batch[i].line = i / 8 + 1;
+    }
+    const std::span<const logmetrics::sample> samples(batch);
+    emf.write(samples);  // warm up
+    const std::uint64_t events = emf.events();
+
+    allocations = 0;
+    counting = true;
+    for (int i = 0; i < 20; ++i) {
+        emf.write(samples);
+        emf.write(samples[static_cast<std::size_t>(i)]);
+    }
+    emf.flush();
+    counting = false;
+
+    CHECK(allocations.load() == 0);
+    CHECK(events == 32);
+    CHECK(emf.events() == 21 * 32 + 20 - 3);  // samples 0, 7 and 14 of the 20 are NaN
 }
 
 TEST_CASE("a monitor feeding csv and jsonl sinks does not allocate", "[alloc]") {
