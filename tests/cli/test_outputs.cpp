@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -205,6 +206,8 @@ TEST_CASE("outputs: emf to a file, and to a listener that is down, counted and n
           "[cli][outputs][emf][threads]") {
     temp_dir dir;
     auto batch = two_samples();
+    batch.push_back(batch[0]);
+    batch.back().value = std::numeric_limits<double>::quiet_NaN();
     for (sample& s : batch) s.time = std::chrono::system_clock::now();
     // A port nothing listens on: bound, then closed.
     const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -229,11 +232,16 @@ TEST_CASE("outputs: emf to a file, and to a listener that is down, counted and n
         out.sink().flush();
         CHECK_FALSE(out.all_failed());
         CHECK(out.finish());  // the listener's failures are drops, not write errors
-        std::uint64_t failed = 0;
+        std::uint64_t failed = 0, non_finite = 0;
         for (const drop_count& d : out.drops(1)) {
             if (d.reason == "sink failed") failed = d.count;
+            if (d.reason == "non-finite value") non_finite = d.count;
         }
-        CHECK(failed == 2);
+        CHECK(failed == 3);      // the queue's count: the batch the send failed for
+        CHECK(non_finite == 1);  // the format's, read without waiting for the worker
+        for (const drop_count& d : out.drops(0)) {
+            if (d.reason == "non-finite value") CHECK(d.count == 1);
+        }
     }
     CHECK_FALSE(std::filesystem::exists(url));
     const std::string events = read_file(dir / "events.jsonl");

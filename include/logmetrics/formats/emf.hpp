@@ -148,7 +148,8 @@ public:
         return events;
     }
 
-    /// Samples dropped so far, by reason (see the top of this file).
+    /// Samples dropped so far, by reason (see the top of this file), always in the order of
+    /// `drop_reason`; the reasons are static strings.
     std::span<const drop_count> drops() const noexcept { return drops_; }
 
     std::uint64_t dropped(drop_reason reason) const noexcept { return drops_[static_cast<std::size_t>(reason)].count; }
