@@ -7,12 +7,14 @@
 //
 // The connection is made on the first send, not when the target is made, so a listener that is
 // down at start is one failed send, not a failed configuration. A failed send closes the socket
-// and throws `error(errc::io_error)`; the next send connects again. Connecting is blocking (to a
-// local agent it fails or succeeds at once); put the sink behind async_sink so that it never
-// holds up a monitor.
+// and throws `error(errc::io_error)`; the next send connects again. Connecting and sending block,
+// each for at most `io_timeout` (SO_SNDTIMEO, which Linux applies to connect too), so a stalled or
+// unreachable agent fails a send instead of hanging the writer (and a final flush) for good; put
+// the sink behind async_sink so that even that wait never holds up a monitor.
 
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -85,6 +87,9 @@ struct socket_address {
 
 class socket_target {
 public:
+    /// How long one connect or send may block before it fails.
+    static constexpr int io_timeout_seconds = 10;
+
     explicit socket_target(socket_address address) : address_(std::move(address)), name_(address_.url()) {}
     socket_target(socket_target&& other) noexcept
         : address_(std::move(other.address_)), name_(std::move(other.name_)), fd_(std::exchange(other.fd_, -1)) {}
@@ -150,6 +155,8 @@ private:
                 code = errno;
                 continue;
             }
+            const timeval timeout{io_timeout_seconds, 0};
+            ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
             if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
                 fd_ = fd;
                 break;
