@@ -263,13 +263,16 @@ namespace {
 /// A listening socket on 127.0.0.1, on a port the system chooses.
 class loopback_listener {
 public:
-    explicit loopback_listener(bool udp) : udp_(udp) {
+    /// `port` 0: one the system chooses.
+    explicit loopback_listener(bool udp, std::uint16_t port = 0) : udp_(udp) {
         fd_ = ::socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
         REQUIRE(fd_ >= 0);
+        const int on = 1;
+        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        address.sin_port = 0;
+        address.sin_port = htons(port);
         REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
         socklen_t length = sizeof address;
         REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
@@ -283,6 +286,7 @@ public:
     ~loopback_listener() { ::close(fd_); }
 
     std::string url() const { return fmt::format("{}://127.0.0.1:{}", udp_ ? "udp" : "tcp", port_); }
+    std::uint16_t port() const noexcept { return port_; }
 
     /// TCP: accepts one connection and reads until the peer closes it. UDP: reads `datagrams`
     /// datagrams, one string each.
@@ -396,24 +400,25 @@ TEST_CASE("emf_sink sends one event per UDP datagram", "[sink][emf][threads]") {
     }
 }
 
-TEST_CASE("emf_sink: a listener that is down fails the write, and the next write connects again",
+TEST_CASE("emf_sink: a listener that is down fails the write; when it is back, the same sink delivers",
           "[sink][emf][threads]") {
     std::string url;
+    std::uint16_t port = 0;
     {
         loopback_listener closed(false);
         url = closed.url();
-    }  // nothing listens there now (the port is free: a refused connection)
+        port = closed.port();
+    }  // nothing listens there now: a refused connection
     auto sink = logmetrics::emf_sink::connect(url);
     const auto now = std::chrono::system_clock::now();
     CHECK_THROWS_AS(sink.write(make_sample("loss", 1, 0, 1, "s", now)), logmetrics::error);
-    // A listener on a new port stands for the agent coming back (the old port cannot be taken
-    // back reliably); a sink pointed there delivers.
-    loopback_listener listener(false);
+    CHECK_THROWS_AS(sink.write(make_sample("loss", 1, 0, 1, "s", now)), logmetrics::error);
+    // The agent comes back on its port (free since nothing connected to it).
+    loopback_listener listener(false, port);
     std::vector<std::string> received;
     std::thread agent([&] { received = listener.receive(); });
-    auto back = logmetrics::emf_sink::connect(listener.url());
-    back.write(make_sample("loss", 2, 0, 1, "s", now));
-    back.close();
+    sink.write(make_sample("loss", 2, 0, 1, "s", now));
+    sink.close();
     agent.join();
     REQUIRE(received.size() == 1);
     CHECK(parse_lines(received[0]).at(0)["loss"] == 2);
