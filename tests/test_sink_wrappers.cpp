@@ -4,7 +4,9 @@
 // Every test that starts a thread is tagged [threads] (CI runs those under TSan). None waits for
 // a time: a sink that blocks is held by a gate the test opens, and the test waits for flags.
 
+#include <array>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -380,6 +382,46 @@ TEST_CASE("async_sink forwards tick and close to its sink on the worker, and is 
         CHECK(inner.ticks.size() == 1);  // by now: the worker ticks in the pass that closed, or before
     });
     CHECK(async_sink<recording_sink>(recording_sink{}).name() == "async sink");
+}
+
+/// Counts the NaNs it refuses under a reason it owns; passes a gate first if given.
+struct nan_refusing_sink {
+    gate* held = nullptr;
+    std::string reason = std::string("non-finite value (a reason the sink owns, longer than SSO)");
+    std::array<drop_count, 1> counts{};
+    void write(const sample& s) {
+        if (held) held->pass();
+        if (std::isnan(s.value)) ++counts[0].count;
+    }
+    void flush() {}
+    std::span<const drop_count> drops() const {
+        counts_view = counts;
+        counts_view[0].reason = reason;
+        return counts_view;
+    }
+    mutable std::array<drop_count, 1> counts_view{};
+};
+
+TEST_CASE("async_sink reports its inner sink's own drops after its queue's, without waiting for the worker",
+          "[async][threads]") {
+    gate held;
+    async_sink<nan_refusing_sink> sink(nan_refusing_sink{&held});
+    REQUIRE(sink.drops().size() == 4);
+    CHECK(sink.drops()[3].reason == "non-finite value (a reason the sink owns, longer than SSO)");
+    CHECK(sink.drops()[3].count == 0);
+    sink.write(make(std::nan("")));
+    held.wait_for_arrival();            // the worker is inside the inner write, held...
+    CHECK(sink.drops()[3].count == 0);  // ...and drops() answers: the count as last copied
+    held.open();
+    sink.write(make(1.0));
+    sink.write(make(std::nan("")));
+    sink.flush();
+    const auto list = sink.drops();
+    const std::span<const drop_count> all = list;  // converts, as drop_counting_sink needs
+    REQUIRE(all.size() == 4);
+    CHECK(all[0].reason == "queue full");
+    CHECK(all[3].count == 2);
+    STATIC_REQUIRE(drop_counting_sink<async_sink<nan_refusing_sink>>);
 }
 
 TEST_CASE("async_sink inside a monitor: owned by it, flushed by finish, drops in the stats", "[async][threads]") {

@@ -15,6 +15,7 @@
 //
 // `any_sink` owns any sink behind one type, for lists of sinks chosen at run time.
 
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -65,6 +66,27 @@ concept closable_sink = requires(S& sink) {
 struct drop_count {
     std::string_view reason;
     std::uint64_t count = 0;
+};
+
+/// Up to `Capacity` drop counts held by value: what a sink's drops() can return when its reasons
+/// are known only at run time (async_sink: its own and its inner sink's). A contiguous range, so
+/// it converts to `std::span<const drop_count>`. push_back beyond the capacity is ignored.
+template <std::size_t Capacity>
+class drop_list {
+public:
+    void push_back(drop_count one) noexcept {
+        if (size_ < Capacity) items_[size_++] = one;
+    }
+    const drop_count* data() const noexcept { return items_.data(); }
+    const drop_count* begin() const noexcept { return items_.data(); }
+    const drop_count* end() const noexcept { return items_.data() + size_; }
+    std::size_t size() const noexcept { return size_; }
+    /// The i-th count; `i` < size().
+    const drop_count& operator[](std::size_t i) const noexcept { return items_[i]; }
+
+private:
+    std::array<drop_count, Capacity> items_{};
+    std::size_t size_ = 0;
 };
 
 /// A sink that counts the samples it lost, by reason.

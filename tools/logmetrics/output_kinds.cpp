@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -62,78 +61,6 @@ constexpr option_rule emf_option_rules[] = {
     {"queue", {}},                // network only: samples the async queue holds (default 8192)
 };
 
-/// The format's drop counts of an emf_sink that runs on async_sink's worker, published after each
-/// write so that drops() reads them without the inner sink's lock: the monitor asks for drops
-/// with every live read, and the worker may hold that lock for as long as a send blocks.
-struct emf_drop_counters {
-    std::array<std::atomic<std::uint64_t>, logmetrics::emf_format::drop_reasons> counts{};
-};
-
-class emf_publishing_sink {
-public:
-    emf_publishing_sink(emf_sink inner, std::shared_ptr<emf_drop_counters> counters)
-        : inner_(std::move(inner)), counters_(std::move(counters)) {}
-    void write(const sample& one) { write(std::span<const sample>(&one, 1)); }
-    void write(std::span<const sample> batch) {
-        try {
-            inner_.write(batch);
-        } catch (...) {
-            publish();  // what the format dropped before the send failed
-            throw;
-        }
-        publish();
-    }
-    void flush() { inner_.flush(); }
-    void close() { inner_.close(); }
-
-private:
-    void publish() noexcept {
-        const auto drops = inner_.drops();
-        for (std::size_t i = 0; i < drops.size(); ++i) {
-            counters_->counts[i].store(drops[i].count, std::memory_order_relaxed);
-        }
-    }
-    emf_sink inner_;
-    std::shared_ptr<emf_drop_counters> counters_;
-};
-
-/// A sink on a socket, behind async_sink (drop_oldest), so a dead or slow listener never holds up
-/// extraction. Its drops are the queue's and the format's (NaN, too old...).
-class emf_network_sink {
-public:
-    static constexpr std::size_t queue_reasons = 3;
-    emf_network_sink(emf_sink inner, logmetrics::async_options options)
-        : reasons_(reasons_of(inner)),
-          counters_(std::make_shared<emf_drop_counters>()),
-          async_(emf_publishing_sink(std::move(inner), counters_), std::move(options)) {}
-    void write(const sample& one) { async_.write(one); }
-    void write(std::span<const sample> batch) { async_.write(batch); }
-    void flush() { async_.flush(); }
-    void close() { async_.close(); }
-    std::string_view name() const noexcept { return async_.name(); }
-    std::array<drop_count, queue_reasons + logmetrics::emf_format::drop_reasons> drops() const noexcept {
-        std::array<drop_count, queue_reasons + logmetrics::emf_format::drop_reasons> all{};
-        const auto queue = async_.drops();
-        static_assert(std::tuple_size_v<decltype(queue)> == queue_reasons);
-        std::copy(queue.begin(), queue.end(), all.begin());
-        for (std::size_t i = 0; i < reasons_.size(); ++i) {
-            all[queue_reasons + i] = {reasons_[i], counters_->counts[i].load(std::memory_order_relaxed)};
-        }
-        return all;
-    }
-
-private:
-    static std::array<std::string_view, logmetrics::emf_format::drop_reasons> reasons_of(const emf_sink& sink) {
-        std::array<std::string_view, logmetrics::emf_format::drop_reasons> reasons{};
-        const auto drops = sink.drops();  // static strings: they outlive the sink
-        for (std::size_t i = 0; i < reasons.size(); ++i) reasons[i] = drops[i].reason;
-        return reasons;
-    }
-    std::array<std::string_view, logmetrics::emf_format::drop_reasons> reasons_;
-    std::shared_ptr<emf_drop_counters> counters_;
-    logmetrics::async_sink<emf_publishing_sink> async_;
-};
-
 std::vector<std::pair<std::string, std::string>> parse_dimensions(std::string_view text) {
     std::vector<std::pair<std::string, std::string>> dimensions;
     while (!text.empty()) {
@@ -187,8 +114,11 @@ void check_emf(const output_spec& spec) {
 any_sink make_emf(const output_spec& spec, const output_context& context) {
     emf_options options = emf_options_of(spec);
     if (context.out) return any_sink(std::string(context.name), emf_sink(*context.out, std::move(options)));
-    return any_sink(std::string(context.name), emf_network_sink(emf_sink::connect(*spec.target, std::move(options)),
-                                                                emf_queue_of(spec, context.name)));
+    // A socket: behind async_sink (drop_oldest), so a dead or slow listener never holds up
+    // extraction; its drops are the queue's and the format's (NaN, too old...).
+    return any_sink(std::string(context.name),
+                    logmetrics::async_sink<emf_sink>(emf_sink::connect(*spec.target, std::move(options)),
+                                                     emf_queue_of(spec, context.name)));
 }
 
 // The registry: one entry per kind.

@@ -14,7 +14,10 @@
 // into `monitor_stats::sink_drops`:
 //   "queue full"          drop_new: a sample found the queue full and was dropped;
 //   "oldest overwritten"  drop_oldest: a queued sample was overwritten by a newer one;
-//   "sink failed"         the inner sink threw while writing it (a batch sink's whole batch).
+//   "sink failed"         the inner sink threw while writing it (a batch sink's whole batch);
+// then, when the inner sink counts drops of its own (a format's "non-finite value"...), those,
+// as the worker last saw them: it copies them after each call to the inner sink, so that drops()
+// never waits for a worker that is inside a slow write.
 // What the inner sink throws goes to `async_options::on_error` (on the worker thread), by the
 // sink's name; the worker goes on.
 
@@ -123,11 +126,21 @@ public:
     /// "async sink".
     std::string_view name() const noexcept { return state_->name; }
 
-    /// Samples lost so far, by reason (see the top of this file).
-    std::array<drop_count, 3> drops() const noexcept {
-        return {{{"queue full", state_->queue_full.load(std::memory_order_relaxed)},
-                 {"oldest overwritten", state_->overwritten.load(std::memory_order_relaxed)},
-                 {"sink failed", state_->sink_failed.load(std::memory_order_relaxed)}}};
+    /// At most this many reasons of the inner sink's drops are reported (more: the constructor
+    /// throws).
+    static constexpr std::size_t max_inner_reasons = 13;
+
+    /// Samples lost so far, by reason: the queue's three (see the top of this file), then the inner
+    /// sink's own, if it counts any, as of its latest call.
+    drop_list<3 + max_inner_reasons> drops() const noexcept {
+        drop_list<3 + max_inner_reasons> all;
+        all.push_back({"queue full", state_->queue_full.load(std::memory_order_relaxed)});
+        all.push_back({"oldest overwritten", state_->overwritten.load(std::memory_order_relaxed)});
+        all.push_back({"sink failed", state_->sink_failed.load(std::memory_order_relaxed)});
+        for (std::size_t i = 0; i < state_->inner_reasons.size(); ++i) {
+            all.push_back({state_->inner_reasons[i], state_->inner_drops[i].load(std::memory_order_relaxed)});
+        }
+        return all;
     }
 
     /// Calls `f(inner)` while the worker is not using the inner sink, and returns what it returns:
@@ -152,6 +165,27 @@ private:
                 LOGMETRICS_THROW(error(errc::invalid_argument, "async_sink needs a batch size of at least 1"));
             }
             inner.set_name(0, name);
+            if constexpr (drop_counting_sink<S>) {
+                // Read once the sink is in place: a reason may be a string the sink owns.
+                const std::span<const drop_count> own = inner.drops(0);
+                if (own.size() > max_inner_reasons) {
+                    LOGMETRICS_THROW(error(errc::invalid_argument,
+                                           "async_sink: the inner sink counts drops for more reasons than it reports"));
+                }
+                for (const drop_count& d : own) inner_reasons.push_back(d.reason);
+                publish_inner_drops();
+            }
+        }
+
+        /// Copies the inner sink's drop counts where drops() reads them. Under inner_mutex (or
+        /// before the worker starts).
+        void publish_inner_drops() noexcept {
+            if constexpr (drop_counting_sink<S>) {
+                const std::span<const drop_count> own = inner.drops(0);
+                for (std::size_t i = 0; i < own.size() && i < inner_reasons.size(); ++i) {
+                    inner_drops[i].store(own[i].count, std::memory_order_relaxed);
+                }
+            }
         }
 
         static std::string name_for(const async_options& options, const S& sink) {
@@ -227,6 +261,7 @@ private:
                     {
                         std::lock_guard use(inner_mutex);
                         lost = inner.write(batch);
+                        publish_inner_drops();
                     }
                     sink_failed.fetch_add(lost, std::memory_order_relaxed);
                     lock.lock();
@@ -240,6 +275,7 @@ private:
                         std::lock_guard use(inner_mutex);
                         inner.flush();
                         if (close) inner.close();
+                        publish_inner_drops();
                     }
                     lock.lock();
                     completed = generation;
@@ -252,6 +288,7 @@ private:
                     {
                         std::lock_guard use(inner_mutex);
                         inner.tick(now);
+                        publish_inner_drops();
                     }
                     lock.lock();
                 }
@@ -261,6 +298,7 @@ private:
             {
                 std::lock_guard use(inner_mutex);
                 inner.flush();
+                publish_inner_drops();
             }
             lock.lock();
             stopped = true;
@@ -297,6 +335,9 @@ private:
         std::atomic<std::uint64_t> queue_full{0};
         std::atomic<std::uint64_t> overwritten{0};
         std::atomic<std::uint64_t> sink_failed{0};
+        // The inner sink's own drops: its reasons (read once), its counts (copied by the worker).
+        std::vector<std::string_view> inner_reasons;
+        std::array<std::atomic<std::uint64_t>, max_inner_reasons> inner_drops{};
     };
 
     void stop() noexcept {
