@@ -8,9 +8,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -25,6 +27,7 @@
 
 #include <logmetrics/error.hpp>
 #include <logmetrics/formats/emf.hpp>
+#include <logmetrics/sinks/async.hpp>
 #include <logmetrics/sinks/emf.hpp>
 
 namespace {
@@ -287,6 +290,7 @@ public:
 
     std::string url() const { return fmt::format("{}://127.0.0.1:{}", udp_ ? "udp" : "tcp", port_); }
     std::uint16_t port() const noexcept { return port_; }
+    int fd() const noexcept { return fd_; }
 
     /// TCP: accepts one connection and reads until the peer closes it. UDP: reads `datagrams`
     /// datagrams, one string each.
@@ -422,4 +426,79 @@ TEST_CASE("emf_sink: a listener that is down fails the write; when it is back, t
     agent.join();
     REQUIRE(received.size() == 1);
     CHECK(parse_lines(received[0]).at(0)["loss"] == 2);
+}
+
+TEST_CASE("emf_sink: an agent killed mid-run is noticed before the next send; restarted, it gets the rest",
+          "[sink][emf][threads]") {
+    const auto now = std::chrono::system_clock::now();
+    auto first = std::make_unique<loopback_listener>(false);
+    const std::uint16_t port = first->port();
+    auto sink = logmetrics::emf_sink::connect(first->url());
+    std::string before;
+    std::thread agent([&] {  // reads the first event, then dies: its connection and listener close
+        const int connection = ::accept(first->fd(), nullptr, nullptr);
+        REQUIRE(connection >= 0);
+        char byte = 0;
+        while (::recv(connection, &byte, 1, 0) == 1 && byte != '\n') before += byte;
+        ::close(connection);
+        first.reset();
+    });
+    sink.write(make_sample("loss", 1, 0, 1, "s", now));
+    agent.join();
+    CHECK(nlohmann::json::parse(before)["loss"] == 1);
+    // Down: the closed connection is seen, and connecting again is refused: a failed send (a
+    // writer behind async_sink counts it), not a sample written into a dead connection.
+    CHECK_THROWS_AS(sink.write(make_sample("loss", 2, 1, 2, "s", now)), logmetrics::error);
+    loopback_listener restarted(false, port);
+    std::vector<std::string> received;
+    std::thread back([&] { received = restarted.receive(); });
+    sink.write(make_sample("loss", 3, 2, 3, "s", now));
+    sink.close();
+    back.join();
+    REQUIRE(received.size() == 1);
+    const auto events = parse_lines(received[0]);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0]["loss"] == 3);
+}
+
+TEST_CASE("emf_sink behind async_sink: a slow agent costs the writer nothing, and every sample is sent or counted",
+          "[sink][emf][threads]") {
+    loopback_listener listener(false);
+    std::atomic<bool> written{false};
+    std::string all;
+    std::thread agent([&] {  // accepts, reads nothing until the writer is done, then everything
+        const int connection = ::accept(listener.fd(), nullptr, nullptr);
+        REQUIRE(connection >= 0);
+        while (!written.load()) std::this_thread::yield();
+        char buffer[65536];
+        for (ssize_t n; (n = ::recv(connection, buffer, sizeof buffer, 0)) > 0;) {
+            all.append(buffer, static_cast<std::size_t>(n));
+        }
+        ::close(connection);
+    });
+    // Each sample at its own millisecond is its own event of ~150 bytes: 200,000 of them are more
+    // than loopback's socket buffers hold, so the worker's send waits for the agent.
+    constexpr int count = 200000;
+    const auto now = std::chrono::system_clock::now();
+    logmetrics::async_options options;
+    options.capacity = 64;
+    options.overflow = logmetrics::overflow_policy::drop_oldest;
+    logmetrics::async_sink<logmetrics::emf_sink> sink(logmetrics::emf_sink::connect(listener.url()), options);
+    for (int i = 0; i < count; ++i) {
+        sink.write(
+            make_sample("loss", i, static_cast<std::uint64_t>(i), 1, "s", now - std::chrono::milliseconds(count - i)));
+    }
+    written = true;
+    sink.close();  // the worker sends what is queued, then closes the connection: the agent's end
+    std::uint64_t overwritten = 0, failed = 0;
+    for (const logmetrics::drop_count& d : sink.drops()) {
+        if (d.reason == "oldest overwritten") overwritten = d.count;
+        if (d.reason == "sink failed") failed = d.count;
+    }
+    agent.join();
+    const auto events = parse_lines(all);
+    CHECK(overwritten > 0);  // the queue filled while the agent did not read
+    CHECK(failed == 0);
+    CHECK(events.size() + overwritten == count);
+    CHECK(events.back()["loss"] == count - 1);  // drop_oldest: the freshest value arrived
 }

@@ -7,7 +7,8 @@
 //
 // The connection is made on the first send, not when the target is made, so a listener that is
 // down at start is one failed send, not a failed configuration. A failed send closes the socket
-// and throws `error(errc::io_error)`; the next send connects again. Connecting and sending block,
+// and throws `error(errc::io_error)`; the next send connects again, as does a send that finds the
+// connection closed by the listener (an agent restarted). Connecting and sending block,
 // each for at most `io_timeout` (SO_SNDTIMEO, which Linux applies to connect too), so a stalled or
 // unreachable agent fails a send instead of hanging the writer (and a final flush) for good; put
 // the sink behind async_sink so that even that wait never holds up a monitor.
@@ -114,6 +115,9 @@ public:
     /// connected. Throws `error(errc::io_error)` naming the address and the system's reason,
     /// after closing the socket.
     void send(std::string_view bytes) {
+        // A listener that went away (an agent restarted) closed our connection: sending into it
+        // would "succeed" and be lost, so connect again first.
+        if (fd_ >= 0 && !address_.udp && peer_closed()) close();
         if (fd_ < 0) connect();
         while (!bytes.empty()) {
             const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
@@ -132,6 +136,14 @@ public:
     }
 
 private:
+    /// TCP: whether the listener has closed the connection (its FIN or RST has arrived), seen
+    /// without blocking. The EMF listener never sends, so anything readable is the end.
+    bool peer_closed() const noexcept {
+        char byte = 0;
+        const ssize_t n = ::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+    }
+
     [[noreturn]] void fail(std::string_view what) {
         const int code = errno;
         close();
