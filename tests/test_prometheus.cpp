@@ -183,11 +183,11 @@ TEST_CASE("prometheus_format writes each series' last value, grouped by family",
     CHECK(format.series_count() == 4);
     CHECK(format.observed() == 6);
     CHECK(exposition(format) ==
-          "# HELP train:loss Last value of the logmetrics metric \"train:loss\"\n"
+          "# HELP train:loss Last value of a metric logmetrics read from a training log\n"
           "# TYPE train:loss gauge\n"
           "train:loss{stream=\"algo-1\",job=\"train-7\",host=\"gpu-1\"} 0.125\n"
           "train:loss{stream=\"algo-2\",job=\"train-7\",host=\"gpu-1\"} 0.0625\n"
-          "# HELP val_loss Last value of the logmetrics metric \"val loss\"\n"
+          "# HELP val_loss Last value of a metric logmetrics read from a training log\n"
           "# TYPE val_loss gauge\n"
           "val_loss{stream=\"algo-1\",job=\"train-7\",host=\"gpu-1\"} 0.75\n"
           "val_loss{stream=\"algo-2\",job=\"train-7\",host=\"gpu-1\"} 0.5\n");
@@ -225,19 +225,28 @@ TEST_CASE("prometheus_format: values as Prometheus reads them", "[format][promet
 }
 
 TEST_CASE("prometheus_format escapes label values and HELP as each format says", "[format][prometheus]") {
-    const std::vector<std::string> metrics = {"a \"b\"\\c\nd"};
-    prometheus_format format(metrics);
+    const std::vector<std::string> metrics = {"a \"b\"\\c\nd", "val/loss"};
+    prometheus_options options;
+    options.help = "help \"q\" back\\slash\nline \xFF";
+    prometheus_format format(metrics, options);
     format.observe(metric_sample(metrics, 0, 1, "x\\y\"z\nw\xFFv"));
+    format.observe(metric_sample(metrics, 1, 2));
     // 0.0.4: HELP escapes \ and line feed only (its parser refuses \"); labels also ".
     CHECK(exposition(format) ==
-          "# HELP a__b__c_d Last value of the logmetrics metric \"a \"b\"\\\\c\\nd\"\n"
-          "# TYPE a__b__c_d gauge\n"
-          "a__b__c_d{stream=\"x\\\\y\\\"z\\nw\xEF\xBF\xBDv\"} 1\n");
-    // OpenMetrics: HELP escapes " too; # EOF at the end.
-    CHECK(exposition(format, {exposition_format::openmetrics, false}) ==
-          "# HELP a__b__c_d Last value of the logmetrics metric \\\"a \\\"b\\\"\\\\c\\nd\\\"\n"
+          "# HELP a__b__c_d help \"q\" back\\\\slash\\nline \xEF\xBF\xBD\n"
           "# TYPE a__b__c_d gauge\n"
           "a__b__c_d{stream=\"x\\\\y\\\"z\\nw\xEF\xBF\xBDv\"} 1\n"
+          "# HELP val_loss help \"q\" back\\\\slash\\nline \xEF\xBF\xBD\n"
+          "# TYPE val_loss gauge\n"
+          "val_loss{stream=\"train.log\"} 2\n");
+    // OpenMetrics: HELP escapes " too; # EOF at the end.
+    CHECK(exposition(format, {exposition_format::openmetrics, false}) ==
+          "# HELP a__b__c_d help \\\"q\\\" back\\\\slash\\nline \xEF\xBF\xBD\n"
+          "# TYPE a__b__c_d gauge\n"
+          "a__b__c_d{stream=\"x\\\\y\\\"z\\nw\xEF\xBF\xBDv\"} 1\n"
+          "# HELP val_loss help \\\"q\\\" back\\\\slash\\nline \xEF\xBF\xBD\n"
+          "# TYPE val_loss gauge\n"
+          "val_loss{stream=\"train.log\"} 2\n"
           "# EOF\n");
 }
 
@@ -346,7 +355,7 @@ TEST_CASE("prometheus_textfile_sink: written at the first tick, then at most onc
     // Only the file: no temporary file left behind; no timestamps in it.
     CHECK(dir.files() == std::vector<std::string>{"train.prom"});
     CHECK(read_file(path) ==
-          "# HELP train:loss Last value of the logmetrics metric \"train:loss\"\n# TYPE train:loss gauge\n"
+          "# HELP train:loss Last value of a metric logmetrics read from a training log\n# TYPE train:loss gauge\n"
           "train:loss{stream=\"train.log\"} NaN\n");
     for (const auto& d : sink.drops()) CHECK(d.count == 0);
 }

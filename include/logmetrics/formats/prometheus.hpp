@@ -14,7 +14,7 @@
 //
 // What it writes, e.g. (text format 0.0.4):
 //
-//     # HELP val_loss Last value of the logmetrics metric "val loss"
+//     # HELP val_loss Last value of a metric logmetrics read from a training log
 //     # TYPE val_loss gauge
 //     val_loss{stream="algo-1",job="train-7"} 0.25
 //     val_loss{stream="algo-2",job="train-7"} NaN
@@ -24,9 +24,9 @@
 //   when the format is made); its labels are the stream label (`stream="..."`, unless
 //   `stream_label` is empty: then the streams of a metric share one series, and the last sample
 //   of any of them wins) followed by the constant labels, in the order given.
-// - Every metric with a series is one family: `# HELP` (which names the metric as it was defined)
-//   and `# TYPE ... gauge`, then its series, with no other line between (families in the order
-//   of the metrics, series in the order they first appeared).
+// - Every metric with a series is one family: `# HELP` (one text for every family, so that the
+//   files of several runs agree) and `# TYPE ... gauge`, then its series, with no other line
+//   between (families in the order of the metrics, series in the order they first appeared).
 // - Values: the last value of the series, NaN and infinities included (`NaN`, `+Inf`, `-Inf`: the
 //   formats have them); integer-typed values exactly, other values as the shortest text that
 //   reads back as the same double (`0.1`, `1e+20`), which Go's ParseFloat reads.
@@ -89,6 +89,10 @@ struct prometheus_options {
     /// (`__...`), each once and not the stream label; values not empty (an empty value is no label
     /// to Prometheus) and well-formed UTF-8.
     std::vector<std::pair<std::string, std::string>> labels{};
+    /// Every family's HELP text. One text for all, not the metric's name as defined: node_exporter
+    /// (client_golang) refuses a family whose HELP differs between the files it reads, and
+    /// `val loss` and `val_loss` are one family.
+    std::string help = "Last value of a metric logmetrics read from a training log";
 };
 
 /// What one exposition holds beyond names, labels and values.
@@ -312,17 +316,13 @@ private:
         constant_labels_ = fmt::to_string(text);
     }
 
+    /// `# HELP` and `# TYPE` of metric `metric`'s family.
     std::string header(std::size_t metric, exposition_format format) const {
         fmt::memory_buffer text;
-        const bool openmetrics = format == exposition_format::openmetrics;
         detail::append_text(text, "# HELP ");
         detail::append_text(text, names_[metric]);
-        // The metric's name as defined, in quotes (which OpenMetrics escapes in HELP, 0.0.4 not).
-        const std::string_view quote = openmetrics ? "\\\"" : "\"";
-        detail::append_text(text, " Last value of the logmetrics metric ");
-        detail::append_text(text, quote);
-        detail::append_prometheus_escaped(text, names_.metrics()[metric], openmetrics);
-        detail::append_text(text, quote);
+        detail::append_text(text, " ");
+        detail::append_prometheus_escaped(text, options_.help, format == exposition_format::openmetrics);
         text.push_back('\n');
         detail::append_text(text, "# TYPE ");
         detail::append_text(text, names_[metric]);
