@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The registry of output kinds and the rules of the output list (tools/logmetrics/output_kinds.hpp).
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,7 @@ constexpr output_kind with_push[] = {
 }  // namespace
 
 TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][output_kinds]") {
-    for (const char* name : {"jsonl", "csv", "table", "final", "emf", "none"}) {
+    for (const char* name : {"jsonl", "csv", "table", "final", "emf", "prometheus-textfile", "none"}) {
         const output_kind* kind = find_output_kind(name);
         REQUIRE(kind != nullptr);
         CHECK(kind->name == name);
@@ -60,7 +61,8 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
           "jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, "
           "emf[:PATH|tcp://HOST[:PORT]|udp://"
           "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
-          "VALUE], none");
+          "VALUE], prometheus-textfile:PATH[?interval=VALUE][?stream=VALUE][?label.NAME=VALUE][?prefix=VALUE][?colons="
+          "keep|replace][?fsync=true|false], none");
 }
 
 TEST_CASE("check_output_spec: the kind, its target and its options", "[cli][output_kinds]") {
@@ -109,7 +111,8 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
           "table[:PATH], final:PATH, "
           "emf[:PATH|tcp://HOST[:PORT]|udp://"
           "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
-          "VALUE], none");
+          "VALUE], prometheus-textfile:PATH[?interval=VALUE][?stream=VALUE][?label.NAME=VALUE][?prefix=VALUE][?colons="
+          "keep|replace][?fsync=true|false], none");
     CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
 }
 
@@ -150,4 +153,67 @@ TEST_CASE("emf: a file, stdout or a listener; its options are checked before any
           std::string::npos);
     CHECK(refusal(parse_output_spec("emf?queue=0")) == R"(queue="0": a number of samples, at least 1)");
     CHECK(refusal(parse_output_spec("emf?resolution=5")) == R"(resolution="5": the values are 60, 1)");
+}
+
+TEST_CASE("prometheus-textfile: a .prom file the sink replaces; its options are checked before anything is read",
+          "[cli][output_kinds][prometheus]") {
+    const output_kind& textfile = *find_output_kind("prometheus-textfile");
+    CHECK(owns_target(parse_output_spec("prometheus-textfile:m.prom"), textfile));
+    CHECK_FALSE(uses_stdout(parse_output_spec("prometheus-textfile:m.prom"), textfile));
+    CHECK_FALSE(owns_target(parse_output_spec("csv:m.csv"), *find_output_kind("csv")));
+    for (const char* good :
+         {"prometheus-textfile:m.prom", "prometheus-textfile:/var/lib/node/train.prom?interval=0.5&fsync=true",
+          "prometheus-textfile:m.prom?label.job=train-7&label.host=gpu-1&stream=pod&prefix=sm_&colons=replace",
+          "prometheus-textfile:m.prom?stream=none&interval=86400"}) {
+        CAPTURE(good);
+        CHECK(refusal(parse_output_spec(good)) == "(accepted)");
+    }
+    const std::string needs_file =
+        "prometheus-textfile needs a file: prometheus-textfile:PATH (not stdout: the file is replaced as a whole)";
+    CHECK(refusal(parse_output_spec("prometheus-textfile")) == needs_file);
+    CHECK(refusal(parse_output_spec("prometheus-textfile:-")) == needs_file);
+    CHECK(refusal(parse_output_spec("prometheus-textfile:/dev/stdout")) == needs_file);
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.txt")) ==
+          R"("m.txt": the file name must end in .prom, the only files node_exporter's textfile collector reads)");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?interval=-1")) ==
+          R"(interval="-1": seconds, from 0 to 86400)");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?interval=15s")) ==
+          R"(interval="15s": seconds, from 0 to 86400)");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?colons=drop")) ==
+          R"(colons="drop": the values are keep, replace)");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.2x=a")) ==
+          R"(prometheus: label name "2x" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*))");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.__x=a")) ==
+          R"(prometheus: label name "__x" starts with '__', which Prometheus reserves)");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.stream=a")) ==
+          R"(prometheus: label "stream" given twice (it is the stream label))");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.=a"))
+              .starts_with(
+                  "prometheus-textfile does not take the option label. (it takes interval, stream, label.NAME,"));
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?labels=a"))
+              .starts_with("prometheus-textfile does not take the option labels"));
+}
+
+TEST_CASE("check_output_at_open: metrics one Prometheus name would merge, a missing directory",
+          "[cli][output_kinds][prometheus]") {
+    const auto refusal_at_open = [](const std::string& text, const std::vector<std::string>& metrics) {
+        try {
+            check_output_at_open(choose_outputs(std::vector<std::string>{text}).front(), metrics);
+        } catch (const usage_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    const std::string dir = std::filesystem::temp_directory_path().string();
+    const std::vector<std::string> clash = {"train:loss", "train_loss"};
+    CHECK(refusal_at_open("prometheus-textfile:" + dir + "/m.prom", clash) == "(accepted)");
+    CHECK(refusal_at_open("prometheus-textfile:" + dir + "/m.prom?colons=replace", clash) ==
+          "--output \"prometheus-textfile:" + dir +
+              "/m.prom?colons=replace\": prometheus: the metrics \"train:loss\" and \"train_loss\" would both be "
+              "named train_loss in Prometheus (other characters than a-z A-Z 0-9 _ become _); rename one of them");
+    CHECK(refusal_at_open("prometheus-textfile:/nonexistent-dir/m.prom", clash) ==
+          R"(--output "prometheus-textfile:/nonexistent-dir/m.prom": prometheus textfile "/nonexistent-dir/m.prom": )"
+          R"(no directory "/nonexistent-dir")");
+    CHECK(refusal_at_open("csv:/nonexistent-dir/m.csv", clash) == "(accepted)");  // said when opened
+    CHECK_FALSE(std::filesystem::exists(dir + "/m.prom"));                        // nothing written
 }

@@ -248,3 +248,43 @@ TEST_CASE("outputs: emf to a file, and to a listener that is down, counted and n
     CHECK(events.find(R"("Dimensions":[["stream","job"]])") != std::string::npos);
     CHECK(events.find(R"("acc":0.75,"loss":0.5})") != std::string::npos);
 }
+
+TEST_CASE("outputs: prometheus-textfile is written by its sink, at a tick and at the end, never truncated at open",
+          "[cli][outputs][prometheus]") {
+    temp_dir dir;
+    const std::string path = dir / "train.prom";
+    { std::ofstream(path) << "# an earlier run's file\n"; }
+    const std::vector<std::string> specs = {"prometheus-textfile:" + path + "?label.job=j1&interval=60"};
+    outputs out(choose_outputs(specs), {"loss", "acc"}, false, STDOUT_FILENO, 4096);
+    REQUIRE_NOTHROW(out.open());
+    REQUIRE(out.size() == 1);
+    CHECK(out.name(0) == "prometheus-textfile:" + path);
+    CHECK_FALSE(out.uses_stdout());
+    CHECK(read_file(path) == "# an earlier run's file\n");  // the tool did not open it
+    auto batch = two_samples();
+    out.sink().write(batch);
+    out.sink().tick(std::chrono::system_clock::now());
+    CHECK(read_file(path).find("loss{stream=\"s\",job=\"j1\"} 0.5\n") != std::string::npos);
+    batch[0].value = 0.25;
+    out.sink().write(batch);
+    out.sink().tick(std::chrono::system_clock::now());  // within the interval
+    CHECK(read_file(path).find("loss{stream=\"s\",job=\"j1\"} 0.5\n") != std::string::npos);
+    CHECK(out.finish());
+    const std::string text = read_file(path);
+    CHECK(text.find("loss{stream=\"s\",job=\"j1\"} 0.25\n") != std::string::npos);
+    CHECK(text.find("# TYPE acc gauge\nacc{stream=\"s\",job=\"j1\"} 0.75\n") != std::string::npos);
+    CHECK(std::filesystem::directory_iterator(dir.path) != std::filesystem::directory_iterator());
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path)) ++files;
+    CHECK(files == 1);  // no temporary file left
+}
+
+TEST_CASE("outputs: prometheus-textfile refuses metrics that one name would merge before opening anything",
+          "[cli][outputs][prometheus]") {
+    temp_dir dir;
+    const std::vector<std::string> specs = {"csv:" + (dir / "a.csv"),
+                                            "prometheus-textfile:" + (dir / "m.prom") + "?colons=replace"};
+    outputs out(choose_outputs(specs), {"val:loss", "val_loss"}, false, STDOUT_FILENO, 4096);
+    CHECK_THROWS_WITH(out.open(), Catch::Contains("would both be named val_loss"));
+    CHECK_FALSE(std::filesystem::exists(dir / "a.csv"));
+}

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -20,6 +22,7 @@
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
+#include <logmetrics/sinks/prometheus_textfile.hpp>
 
 #include "command.hpp"
 #include "final_sink.hpp"
@@ -121,6 +124,64 @@ any_sink make_emf(const output_spec& spec, const output_context& context) {
                                                      emf_queue_of(spec, context.name)));
 }
 
+// prometheus-textfile: node_exporter's textfile collector (sinks/prometheus_textfile.hpp).
+constexpr std::string_view colon_rules[] = {"keep", "replace"};
+constexpr option_rule prometheus_textfile_option_rules[] = {
+    {"interval", {}},                              // seconds between rewrites, at most (default 15)
+    {"stream", {}},                                // the stream label's name (default stream; none: not one)
+    {"label.NAME", {}},                            // a constant label NAME=VALUE (any number)
+    {"prefix", {}},                                // put before every metric name
+    {"colons", colon_rules}, {"fsync", booleans},  // fsync the temporary file before the rename
+};
+
+/// The format options of a prometheus output; throws usage_error for a malformed value (what the
+/// format refuses is checked by making it: check_prometheus_textfile).
+logmetrics::prometheus_options prometheus_options_of(const output_spec& spec) {
+    logmetrics::prometheus_options options;
+    if (auto stream = spec.option("stream")) options.stream_label = *stream == "none" ? "" : std::string(*stream);
+    if (auto prefix = spec.option("prefix")) options.naming.prefix = *prefix;
+    options.naming.keep_colons = spec.option("colons").value_or("keep") == "keep";
+    for (const output_option& o : spec.options) {
+        if (o.key.starts_with("label.")) options.labels.emplace_back(o.key.substr(6), o.value);
+    }
+    return options;
+}
+
+logmetrics::prometheus_textfile_options prometheus_textfile_options_of(const output_spec& spec) {
+    logmetrics::prometheus_textfile_options options;
+    options.fsync = spec.option("fsync") == "true";
+    if (auto interval = spec.option("interval")) {
+        double seconds = -1;
+        const auto [end, ec] = std::from_chars(interval->data(), interval->data() + interval->size(), seconds);
+        if (ec != std::errc{} || end != interval->data() + interval->size() || !(seconds >= 0 && seconds <= 86400)) {
+            throw usage_error(fmt::format("interval={:?}: seconds, from 0 to 86400", *interval));
+        }
+        options.interval = std::chrono::milliseconds(std::llround(seconds * 1000));
+    }
+    return options;
+}
+
+void check_prometheus_textfile(const output_spec& spec) {
+    if (!spec.target->ends_with(".prom")) {
+        throw usage_error(
+            fmt::format("{:?}: the file name must end in .prom, the only files node_exporter's "
+                        "textfile collector reads",
+                        *spec.target));
+    }
+    prometheus_textfile_options_of(spec);
+    try {
+        logmetrics::prometheus_format format({}, prometheus_options_of(spec));
+    } catch (const logmetrics::error& e) {
+        throw usage_error(e.message());
+    }
+}
+
+any_sink make_prometheus_textfile(const output_spec& spec, const output_context& context) {
+    return any_sink(std::string(context.name), logmetrics::prometheus_textfile_sink(
+                                                   *spec.target, context.metric_names, prometheus_options_of(spec),
+                                                   prometheus_textfile_options_of(spec)));
+}
+
 // The registry: one entry per kind.
 constexpr output_kind registry[] = {
     {"jsonl", target_rule::stdout_or_path, {}, "a JSON object per sample (JSON Lines)", make_jsonl},
@@ -129,6 +190,10 @@ constexpr output_kind registry[] = {
     {"final", target_rule::path, {}, "FinalMetricDataList JSON: last finite values", make_final},
     {"emf", target_rule::stdout_path_or_socket, emf_option_rules,
      "CloudWatch Embedded Metric Format events; tcp:// or udp:// (port 25888) for the CloudWatch agent", make_emf},
+    {"prometheus-textfile", target_rule::own_file, prometheus_textfile_option_rules,
+     "each series' last value for node_exporter's textfile collector (PATH ends in .prom; rewritten every "
+     "interval and at the end)",
+     make_prometheus_textfile},
     {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
 };
 
@@ -139,6 +204,7 @@ std::string output_syntax(const output_kind& kind) {
     if (kind.target == target_rule::stdout_or_path) text += "[:PATH]";
     if (kind.target == target_rule::path) text += ":PATH";
     if (kind.target == target_rule::stdout_path_or_socket) text += "[:PATH|tcp://HOST[:PORT]|udp://HOST[:PORT]]";
+    if (kind.target == target_rule::own_file) text += ":PATH";
     for (const option_rule& o : kind.options) {
         text +=
             fmt::format("[?{}={}]", o.key, o.values.empty() ? "VALUE" : fmt::format("{}", fmt::join(o.values, "|")));
@@ -170,13 +236,20 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
     if (kind->target == target_rule::path && !spec.target) {
         throw usage_error(fmt::format("{} needs a target: {}:PATH ('-' for stdout)", kind->name, kind->name));
     }
+    if (kind->target == target_rule::own_file && (!spec.target || uses_stdout(spec, *kind))) {
+        throw usage_error(fmt::format("{} needs a file: {}:PATH (not stdout: the file is replaced as a whole)",
+                                      kind->name, kind->name));
+    }
     if (uses_socket(spec, *kind) && !detail::socket_address::parse(*spec.target, emf_sink::default_port)) {
         throw usage_error(fmt::format("{:?} is not tcp://HOST[:PORT] or udp://HOST[:PORT]", *spec.target));
     }
     std::vector<std::string_view> unknown;
     for (const output_option& o : spec.options) {
-        const auto rule = std::find_if(kind->options.begin(), kind->options.end(),
-                                       [&o](const option_rule& r) { return r.key == o.key; });
+        const auto rule = std::find_if(kind->options.begin(), kind->options.end(), [&o](const option_rule& r) {
+            if (!r.key.ends_with(".NAME")) return r.key == o.key;
+            const std::string_view family = r.key.substr(0, r.key.size() - 4);  // "label."
+            return o.key.size() > family.size() && o.key.starts_with(family);
+        });
         if (rule == kind->options.end()) {
             unknown.push_back(o.key);
         } else if (!rule->values.empty() &&
@@ -192,11 +265,13 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
             known.empty() ? std::string(" (it takes none)") : fmt::format(" (it takes {})", fmt::join(known, ", "))));
     }
     if (kind->make == make_emf) check_emf(spec);
+    if (kind->make == make_prometheus_textfile) check_prometheus_textfile(spec);
     return *kind;
 }
 
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
     if (kind.target == target_rule::none) return false;
+    if (kind.target == target_rule::own_file && !spec.target) return false;  // refused: needs a file
     if (!spec.target) return true;
     // The names Linux gives stdout are stdout too: written through the tool's own buffer, and
     // counted as the one output on stdout.
@@ -209,6 +284,20 @@ bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
 bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept {
     return kind.target == target_rule::stdout_path_or_socket && spec.target &&
            (spec.target->starts_with("tcp://") || spec.target->starts_with("udp://"));
+}
+
+bool owns_target(const output_spec& spec, const output_kind& kind) noexcept {
+    return uses_socket(spec, kind) || kind.target == target_rule::own_file;
+}
+
+void check_output_at_open(const chosen_output& output, const std::vector<std::string>& metric_names) {
+    if (output.kind->make != make_prometheus_textfile) return;
+    try {  // makes the sink, which checks the names and the directory, and writes nothing
+        logmetrics::prometheus_textfile_sink sink(*output.spec.target, metric_names, prometheus_options_of(output.spec),
+                                                  prometheus_textfile_options_of(output.spec));
+    } catch (const logmetrics::error& e) {
+        throw usage_error(fmt::format("--output {:?}: {}", output.spec.text, e.message()));
+    }
 }
 
 std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, std::span<const output_kind> kinds) {

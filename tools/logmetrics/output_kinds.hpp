@@ -24,9 +24,13 @@ enum class target_rule {
     /// optional: a file, stdout when absent or "-", or a listener `tcp://HOST[:PORT]`,
     /// `udp://HOST[:PORT]` (`emf:`)
     stdout_path_or_socket,
+    /// required: a file the sink writes itself, as a whole (a temporary file renamed over it:
+    /// `prometheus-textfile:`); never stdout
+    own_file,
 };
 
-/// An option a kind takes, and the values it accepts (any when `values` is empty).
+/// An option a kind takes, and the values it accepts (any when `values` is empty). A key ending
+/// in `.NAME` stands for a family of keys: `label.NAME` takes `label.job`, `label.host`...
 struct option_rule {
     std::string_view key;
     std::span<const std::string_view> values;
@@ -75,6 +79,10 @@ bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept;
 /// Whether `spec` (of `kind`) sends to a listener (`tcp://...`, `udp://...`) rather than a file.
 bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept;
 
+/// Whether `spec` (of `kind`) writes to a socket or to a file its sink opens itself: the tool
+/// neither opens nor truncates such a target (outputs.cpp).
+bool owns_target(const output_spec& spec, const output_kind& kind) noexcept;
+
 /// An output to make: its spec and its kind.
 struct chosen_output {
     output_spec spec;
@@ -89,5 +97,10 @@ struct chosen_output {
 /// refused by outputs.hpp's check_output_files, which asks the file system.) Throws usage_error: `--output "SPEC": what is wrong; outputs: <syntax>`.
 std::vector<chosen_output> choose_outputs(std::span<const std::string> specs,
                                           std::span<const output_kind> kinds = output_kinds());
+
+/// Checks what an output can check only once the definitions are known (`metric_names`: e.g. two
+/// metrics that one Prometheus name would merge) and against the file system (a missing
+/// directory), before any output is opened. Throws usage_error: `--output "SPEC": what is wrong`.
+void check_output_at_open(const chosen_output& output, const std::vector<std::string>& metric_names);
 
 }  // namespace logmetrics::cli

@@ -190,12 +190,13 @@ void check_output_files(std::span<const chosen_output> chosen, std::span<const p
 }
 
 void outputs::open() {
+    for (const chosen_output& c : chosen_) check_output_at_open(c, metric_names_);  // before any file
     // First every file is opened without truncating it (a missing one is created, and removed
     // again if another output cannot be opened), so that a bad output destroys nothing.
     std::vector<int> fds(chosen_.size(), -1);
     std::vector<bool> created(chosen_.size(), false);
     for (std::size_t i = 0; i < chosen_.size(); ++i) {
-        if (chosen_[i].to_stdout || uses_socket(chosen_[i].spec, *chosen_[i].kind)) continue;
+        if (chosen_[i].to_stdout || owns_target(chosen_[i].spec, *chosen_[i].kind)) continue;
         const std::string& path = *chosen_[i].spec.target;
         int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0 && errno == ENOENT) {
@@ -218,8 +219,8 @@ void outputs::open() {
         const chosen_output& c = chosen_[i];
         const std::string name = output_name(c.spec);
         destination* where = stdout_.get();
-        if (uses_socket(c.spec, *c.kind)) {
-            where = nullptr;  // the sink owns its connection
+        if (owns_target(c.spec, *c.kind)) {
+            where = nullptr;  // the sink owns its connection or its file
         } else if (!c.to_stdout) {
             struct stat status {};
             if (::fstat(fds[i], &status) == 0 && S_ISREG(status.st_mode)) (void)::ftruncate(fds[i], 0);
