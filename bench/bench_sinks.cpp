@@ -7,6 +7,10 @@
 //   csv_sink, jsonl_sink   one batch per write(span), as the monitor hands them out;
 //                          also one write(sample) at a time, as a user calling the sink by hand
 //   emf/batch_256          CloudWatch EMF events (sinks/emf.hpp), one batch per write(span)
+//   prometheus/batch_256   the Prometheus exposition (formats/prometheus.hpp): a batch recorded as
+//                          the last values, then the whole exposition written, per batch (what a
+//                          textfile rewrite at every batch would cost, without the file)
+//   prometheus/exposition_1024_series  the exposition alone, of 1024 series (128 streams), per series
 //   number/*               doubles as text: std::to_chars (used) against fmt (see number_text.hpp)
 //   (the CLI's table)      section at the end, for the `table` output
 //
@@ -27,6 +31,7 @@
 #include <span>
 #include <streambuf>
 #include <iterator>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,6 +39,7 @@
 #include <fmt/format.h>
 
 #include <logmetrics/detail/text/number_text.hpp>
+#include <logmetrics/formats/prometheus.hpp>
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
@@ -177,11 +183,69 @@ void emf_batch(benchmark::State& state) {
                                        logmetrics::emf_sink::clock_function([] { return workload().front().time; }));
 }
 
+// The workload's metric names, in metric order (a sample's `metric` indexes them).
+std::vector<std::string> workload_metric_names() {
+    std::vector<std::string> names;
+    for (const logmetrics::sample& s : workload()) {
+        if (s.metric >= names.size()) names.resize(s.metric + 1);
+        names[s.metric] = s.name;
+    }
+    return names;
+}
+
+void prometheus_batch(benchmark::State& state) {
+    const std::span<const logmetrics::sample> batch(workload());
+    logmetrics::prometheus_options options;
+    options.labels = {{"job", "train-7"}};
+    logmetrics::prometheus_format format(workload_metric_names(), options);
+    fmt::memory_buffer out;
+    std::uint64_t bytes = 0;
+    for (auto _ : state) {
+        format.observe(batch);
+        out.clear();
+        format.append(out);
+        bytes += out.size();
+        benchmark::DoNotOptimize(out.data());
+    }
+    const auto samples = static_cast<double>(state.iterations()) * batch_size;
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+    state.counters["per_sample"] =
+        benchmark::Counter(samples, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void prometheus_exposition(benchmark::State& state) {
+    std::vector<logmetrics::sample> batch(workload());
+    std::vector<std::string> streams;
+    for (int i = 0; i < 128; ++i) streams.push_back(fmt::format("algo-{}-train.log", i));
+    logmetrics::prometheus_options options;
+    options.labels = {{"job", "train-7"}};
+    logmetrics::prometheus_format format(workload_metric_names(), options);
+    for (const std::string& stream : streams) {
+        for (logmetrics::sample& s : batch) s.stream = stream;
+        format.observe(batch);
+    }
+    fmt::memory_buffer out;
+    for (auto _ : state) {
+        out.clear();
+        format.append(out);
+        benchmark::DoNotOptimize(out.data());
+    }
+    const auto series = static_cast<double>(state.iterations()) * static_cast<double>(format.series_count());
+    state.SetItemsProcessed(static_cast<std::int64_t>(series));
+    state.SetBytesProcessed(
+        static_cast<std::int64_t>(static_cast<double>(state.iterations()) * static_cast<double>(out.size())));
+    state.counters["per_series"] =
+        benchmark::Counter(series, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 BENCHMARK(csv_batch)->Name("csv_sink/batch_256");
 BENCHMARK(csv_one_at_a_time)->Name("csv_sink/one_at_a_time");
 BENCHMARK(jsonl_batch)->Name("jsonl_sink/batch_256");
 BENCHMARK(jsonl_one_at_a_time)->Name("jsonl_sink/one_at_a_time");
 BENCHMARK(emf_batch)->Name("emf/batch_256");
+BENCHMARK(prometheus_batch)->Name("prometheus/batch_256");
+BENCHMARK(prometheus_exposition)->Name("prometheus/exposition_1024_series");
 
 // ---------------------------------------------------------------------------------------------
 // Doubles: std::to_chars (what number_text.hpp uses) against fmt's FMT_COMPILE("{}"), over the
@@ -225,18 +289,8 @@ BENCHMARK(double_fmt)->Name("number/fmt_compile");
 // ---------------------------------------------------------------------------------------------
 
 #if LOGMETRICS_BENCH_CLI_TABLE
-/// The workload's metric names, in metric order (a sample's `metric` indexes them).
-std::vector<std::string> workload_metrics() {
-    std::vector<std::string> names;
-    for (const logmetrics::sample& s : workload()) {
-        if (s.metric >= names.size()) names.resize(s.metric + 1);
-        names[s.metric] = s.name;
-    }
-    return names;
-}
-
 void table_batch(benchmark::State& state) {
-    sink_batches<logmetrics::cli::table_sink>(state, workload_metrics(), false);
+    sink_batches<logmetrics::cli::table_sink>(state, workload_metric_names(), false);
 }
 
 BENCHMARK(table_batch)->Name("table/batch_256");

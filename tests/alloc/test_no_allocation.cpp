@@ -4,11 +4,14 @@
 // stay reachable as __libc_malloc & co.), so every allocation counts: operator new, PCRE2's and
 // Hyperscan's own. Counting is switched on only around the code under test.
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <cstddef>
 #include <cstdlib>
+#include <filesystem>
 #include <chrono>
 #include <limits>
 #include <ostream>
@@ -24,6 +27,7 @@
 #include "logmetrics/sinks/csv.hpp"
 #include "logmetrics/sinks/emf.hpp"
 #include "logmetrics/sinks/jsonl.hpp"
+#include "logmetrics/sinks/prometheus_textfile.hpp"
 #include "logmetrics/sinks/async.hpp"
 #include "support/catch.hpp"
 #ifdef LOGMETRICS_HAS_HYPERSCAN
@@ -260,6 +264,49 @@ TEST_CASE("the emf sink writes without allocating once its buffers have grown", 
     CHECK(allocations.load() == 0);
     CHECK(events == 32);
     CHECK(emf.events() == 21 * 32 + 20 - 3);  // samples 0, 7 and 14 of the 20 are NaN
+}
+
+TEST_CASE("the prometheus textfile sink records and rewrites its file without allocating once its series exist",
+          "[alloc][prometheus]") {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("logmetrics-alloc-prom-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::vector<std::string> metrics = {"train:loss", "val loss", "epoch"};
+    logmetrics::prometheus_options format;
+    format.labels = {{"job", "train-7"}};
+    logmetrics::prometheus_textfile_options options;
+    options.interval = std::chrono::seconds(0);
+    {
+        logmetrics::prometheus_textfile_sink sink(dir / "train.prom", metrics, format, options);
+        std::vector<logmetrics::sample> batch(256);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            batch[i].metric = i % 3;
+            batch[i].name = metrics[i % 3];
+            batch[i].stream =
+                i % 2 ? "a stream label longer than any small-string buffer" : "another long stream label";
+            batch[i].value = i % 7 == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / static_cast<double>(i + 1);
+        }
+        const std::span<const logmetrics::sample> samples(batch);
+        auto now = logmetrics::timestamp{} + std::chrono::milliseconds(1'795'309'323'456);
+        sink.write(samples);  // warm up: the series and the text buffer
+        sink.tick(now);
+
+        allocations = 0;
+        counting = true;
+        for (int i = 0; i < 20; ++i) {
+            sink.write(samples);
+            sink.write(samples[static_cast<std::size_t>(i)]);
+            now += std::chrono::seconds(1);
+            sink.tick(now);  // a rewrite each time (interval 0)
+        }
+        sink.flush();
+        counting = false;
+
+        CHECK(allocations.load() == 0);
+        CHECK(sink.rewrites() == 21);
+        CHECK(sink.format().series_count() == 6);
+    }
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a monitor feeding csv and jsonl sinks does not allocate", "[alloc]") {
