@@ -12,12 +12,14 @@
 // What it writes: formats/prometheus.hpp's exposition of every series' last value (NaN and
 // infinities included), without timestamps, as a whole new file (detail/io/atomic_file.hpp:
 // `PATH.<pid>.tmp`, then renamed). When:
-//  - by `tick(now)` (the monitor ticks about once a second while it is fed), when samples came
-//    since the last rewrite and `interval` has passed since the last attempt (the first one at
-//    once): while lines keep coming the file is at most `interval` behind them;
-//  - by `flush()` and `close()` (the monitor's finish(), the end of a run), when samples came
-//    since the last rewrite.
-// A file is written only once a sample came: an earlier run's file stays until then.
+//  - by `tick(now)` (the monitor ticks about once a second while it is fed), when the file lacks
+//    a value (samples came, or a rewrite failed, since the last good rewrite) and `interval` has
+//    passed since the last attempt (the first one at once): while lines keep coming the file is
+//    at most `interval` behind them, and a failed rewrite is tried again an interval later;
+//  - by `flush()` and `close()` (the monitor's finish(), the end of a run), when the file lacks a
+//    value; these throw `error(errc::io_error)` when the rewrite fails.
+// A file is written only once a sample came: an earlier run's file stays until then. The sink
+// writes from the caller's thread: on a file system that can stall (NFS), wrap it in async_sink.
 //
 // What it drops, counted by reason (`drops()`), never throwing from write() or tick():
 //   "unknown metric"          formats/prometheus.hpp;
