@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# ctest integration_prometheus_textfile: logmetrics' node_exporter textfiles checked by
-# Prometheus' own tools:
+# ctest integration_prometheus_textfile: logmetrics' node_exporter textfiles (and the OpenMetrics
+# variant of the exposition) checked by Prometheus' own tools:
 #   1. `promtool check metrics` on the files of prometheus_write_textfile (the library: escapes,
 #      NaN/Inf, renamed metrics) and of the CLI over the bundled example log. promtool exits 0 when
 #      clean, 3 when it has only lint findings, 1 for a parse error. Our files with colons replaced
 #      must be clean (0). With colons kept (the default) the one finding allowed is "metric names
 #      should not contain ':'" (3): the naming rule keeps SageMaker's names on purpose
-#      (formats/prometheus_names.hpp);
+#      (formats/prometheus_names.hpp). The OpenMetrics variant goes through
+#      `promtool tsdb create-blocks-from openmetrics`;
 #   2. a real node_exporter with only the textfile collector, on a free loopback port, scraped
 #      over HTTP: every series of our files is served with its value, the CLI's last values are
 #      there, and node_textfile_scrape_error is 0; a file with a timestamp makes it 1 (the check
@@ -62,10 +63,24 @@ check_metrics() {
 }
 
 # 1. The library's files.
-"$write_textfile" "$work/textfiles/lib.prom" "$work/colons.prom"
+"$write_textfile" "$work/textfiles/lib.prom" "$work/colons.prom" "$work/series.om"
 check_metrics "$work/textfiles/lib.prom" 0
 check_metrics "$work/colons.prom" 3
 grep -q '^colons_train:loss{' "$work/colons.prom"
+# The OpenMetrics variant (timestamps in seconds, # EOF), read by promtool's OpenMetrics parser into
+# TSDB blocks (Prometheus' backfill): all 8 series; without # EOF it is refused.
+promtool tsdb create-blocks-from openmetrics "$work/series.om" "$work/blocks" > "$work/blocks.out"
+awk 'NR > 1 && NF >= 7 { samples += $5; series += $7 } END { exit !(samples == 8 && series == 8) }' "$work/blocks.out" || {
+    echo "integration_prometheus_textfile: promtool's blocks do not hold the 8 series:" >&2
+    cat "$work/blocks.out" >&2
+    exit 1
+}
+echo "promtool tsdb create-blocks-from openmetrics: 8 samples, 8 series"
+grep -v '^# EOF$' "$work/series.om" > "$work/no-eof.om"
+if promtool tsdb create-blocks-from openmetrics "$work/no-eof.om" "$work/blocks-no-eof" > /dev/null 2>&1; then
+    echo "integration_prometheus_textfile: promtool accepted OpenMetrics without # EOF" >&2
+    exit 1
+fi
 
 # The CLI over the bundled log: colons kept (the default), and replaced.
 definitions=$source/examples/data/metrics.json

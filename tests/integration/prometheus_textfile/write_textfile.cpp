@@ -3,8 +3,10 @@
 // edges (tests/integration/prometheus_textfile/run.sh checks them with promtool and a real
 // node_exporter): names the rule rewrites, NaN and infinities, an integer beyond 2^53, label
 // values that need escaping (quote, backslash, line feed) or are not UTF-8, constant labels.
-// The first file replaces colons (promtool finds nothing to lint); the second keeps them.
-// Usage: prometheus_write_textfile CLEAN_FILE.prom COLONS_FILE.prom
+// The first file replaces colons (promtool finds nothing to lint); the second keeps them. The
+// third file is the same series as OpenMetrics with timestamps (formats/prometheus.hpp), for
+// promtool's OpenMetrics reader (`promtool tsdb create-blocks-from openmetrics`).
+// Usage: prometheus_write_textfile CLEAN_FILE.prom COLONS_FILE.prom OPENMETRICS_FILE
 
 #include <chrono>
 #include <cmath>
@@ -14,11 +16,14 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include <logmetrics/formats/prometheus.hpp>
 #include <logmetrics/sinks/prometheus_textfile.hpp>
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::fputs("usage: prometheus_write_textfile CLEAN_FILE.prom COLONS_FILE.prom\n", stderr);
+    if (argc != 4) {
+        std::fputs("usage: prometheus_write_textfile CLEAN_FILE.prom COLONS_FILE.prom OPENMETRICS_FILE\n", stderr);
         return 2;
     }
     const std::vector<std::string> metrics = {"train:loss", "val loss", "eval/accuracy", "1cycle_lr", "tokens_seen"};
@@ -63,5 +68,19 @@ int main(int argc, char** argv) {
         std::printf("%s: %zu series, %llu rewrite(s)\n", argv[keep_colons ? 2 : 1], sink.format().series_count(),
                     static_cast<unsigned long long>(sink.rewrites()));
     }
+
+    logmetrics::prometheus_options options;
+    options.labels = {{"job", "integration"}};
+    options.help = "help with \"quotes\", a \\ and a\nline feed";  // escaped as OpenMetrics says
+    logmetrics::prometheus_format format(metrics, options);
+    format.observe(batch);
+    fmt::memory_buffer text;
+    format.append(text, {logmetrics::exposition_format::openmetrics, true});
+    std::FILE* out = std::fopen(argv[3], "wb");
+    if (out == nullptr || std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fclose(out) != 0) {
+        std::perror(argv[3]);
+        return 1;
+    }
+    std::printf("%s: %zu series (OpenMetrics)\n", argv[3], format.series_count());
     return 0;
 }
