@@ -3,10 +3,11 @@
 
     conan create .                                          # with the Hyperscan engine
     conan create . -o "logmetrics/*:with_hyperscan=False"   # PCRE2 engine only
+    conan create . -o "logmetrics/*:with_http=True"         # with the HTTP sinks (libcurl)
 
 Consumers get the same names as with the CMake package: find_package(logmetrics), targets
-logmetrics::logmetrics and logmetrics::hyperscan; pkg-config modules logmetrics and
-logmetrics-hyperscan.
+logmetrics::logmetrics, logmetrics::hyperscan and logmetrics::http; pkg-config modules logmetrics,
+logmetrics-hyperscan and logmetrics-http.
 
 The ctest tests `recipe_conan_layout` and `recipe_versions` (tests/consumer/) cannot run Conan:
 they read this file instead. They take the CMake variables from the `tc.cache_variables[...] =`
@@ -45,8 +46,8 @@ class LogmetricsConan(ConanFile):
     topics = ("metrics", "logs", "regex", "hyperscan", "pcre2", "sagemaker", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    options = {"with_hyperscan": [True, False]}
-    default_options = {"with_hyperscan": True}
+    options = {"with_hyperscan": [True, False], "with_http": [True, False]}
+    default_options = {"with_hyperscan": True, "with_http": False}
     # What the CMake install needs; nothing else (tests, tools, examples) is exported.
     exports_sources = "CMakeLists.txt", "LICENSE", "cmake/*", "include/*"
     no_copy_source = True
@@ -69,6 +70,9 @@ class LogmetricsConan(ConanFile):
         self.requires("fmt/[>=9.1]", transitive_headers=True, transitive_libs=True)
         if self.options.with_hyperscan:
             self.requires("hyperscan/5.4.2", transitive_headers=True)
+        if self.options.with_http:
+            # include/logmetrics/http/ includes curl/curl.h; libcurl is a compiled library.
+            self.requires("libcurl/[>=7.88 <9]", transitive_headers=True, transitive_libs=True)
 
     def build_requirements(self):
         self.tool_requires("cmake/[>=3.25 <5]")
@@ -92,6 +96,7 @@ class LogmetricsConan(ConanFile):
         tc.cache_variables["LOGMETRICS_BUILD_BENCH"] = False
         tc.cache_variables["LOGMETRICS_INSTALL"] = True
         tc.cache_variables["LOGMETRICS_WITH_HYPERSCAN"] = bool(self.options.with_hyperscan)
+        tc.cache_variables["LOGMETRICS_WITH_HTTP"] = bool(self.options.with_http)
         tc.generate()
         CMakeDeps(self).generate()
 
@@ -132,3 +137,12 @@ class LogmetricsConan(ConanFile):
             engine.defines = ["LOGMETRICS_HAS_HYPERSCAN=1"]
             engine.bindirs = []
             engine.libdirs = []
+
+        if self.options.with_http:
+            http = self.cpp_info.components["http"]
+            http.set_property("cmake_target_name", "logmetrics::http")
+            http.set_property("pkg_config_name", "logmetrics-http")
+            http.requires = ["logmetrics", "libcurl::curl"]
+            http.defines = ["LOGMETRICS_HAS_HTTP=1"]
+            http.bindirs = []
+            http.libdirs = []

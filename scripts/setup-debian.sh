@@ -15,6 +15,7 @@ packages=(
     libpcre2-dev
     nlohmann-json3-dev
     libfmt-dev
+    libcurl4-openssl-dev
     catch2
     libcli11-dev
     libbenchmark-dev

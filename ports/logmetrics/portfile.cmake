@@ -15,6 +15,7 @@ get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
     FEATURES
         hyperscan LOGMETRICS_WITH_HYPERSCAN
+        http LOGMETRICS_WITH_HTTP
 )
 
 vcpkg_cmake_configure(
@@ -33,7 +34,7 @@ vcpkg_cmake_configure(
 vcpkg_cmake_install()
 
 vcpkg_cmake_config_fixup(PACKAGE_NAME logmetrics CONFIG_PATH share/logmetrics)
-# logmetrics.pc and logmetrics-hyperscan.pc, in share/pkgconfig.
+# logmetrics.pc, logmetrics-hyperscan.pc and logmetrics-http.pc, in share/pkgconfig.
 vcpkg_fixup_pkgconfig()
 
 file(REMOVE_RECURSE

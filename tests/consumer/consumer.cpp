@@ -5,6 +5,9 @@
 
 #include <logmetrics/definitions_json.hpp>
 #include <logmetrics/logmetrics.hpp>
+#if defined(LOGMETRICS_HAS_HTTP) && LOGMETRICS_HAS_HTTP
+#include <logmetrics/http/client.hpp>
+#endif
 
 #include <cstdint>
 #include <cstdio>
@@ -86,5 +89,10 @@ int main() {
     failures += check<logmetrics::default_engine>("default");
     // The test scripts match this line to know which flavour was built.
     std::printf("engines: %s, end\n", engines.c_str());
+#if defined(LOGMETRICS_HAS_HTTP) && LOGMETRICS_HAS_HTTP
+    // The HTTP component links libcurl: a client can be made (no request is sent).
+    const logmetrics::http_client client;
+    std::printf("http: timeout %lld ms, end\n", static_cast<long long>(client.options().timeout.count()));
+#endif
     return failures == 0 ? 0 : 1;
 }
