@@ -83,6 +83,7 @@ struct recorded_error {
     std::size_t sink;
     std::string name;
     std::string message;
+    std::uint64_t lost = 0;
     bool operator==(const recorded_error&) const = default;
 };
 
@@ -110,7 +111,7 @@ TEST_CASE("a sink set calls every sink, guards each call, and counts and names e
     std::vector<recorded_error> errors;
     detail::sink_set<detail::sink_tuple<flaky_sink&, named_batch_sink&, flaky_sink&>> set(
         [&](const sink_error& e) {
-            errors.push_back({e.sink, std::string(e.name), std::string(e.message)});
+            errors.push_back({e.sink, std::string(e.name), std::string(e.message), e.lost});
         },
         detail::unhandled_policy::print_first, first, second, third);
 
@@ -129,11 +130,47 @@ TEST_CASE("a sink set calls every sink, guards each call, and counts and names e
     CHECK(set.errors() == 3);
     CHECK(set.name(0) == "sink 0");
     CHECK(set.name(1) == "batches");
-    CHECK(errors == std::vector<recorded_error>{{0, "sink 0", "cannot write 2"},
-                                                {1, "batches", "batch refused"},
-                                                {2, "sink 2", "unknown exception"}});
+    CHECK(errors == std::vector<recorded_error>{{0, "sink 0", "cannot write 2", 1},
+                                                {1, "batches", "batch refused", 3},
+                                                {2, "sink 2", "unknown exception", 0}});
     second.label.clear();  // an empty name falls back to the position
     CHECK(set.name(1) == "sink 1");
+}
+
+TEST_CASE("a sink set counts the samples each sink lost by throwing, and keeps its last message", "[delivery]") {
+    flaky_sink single{{2.0, 4.0}, true, {}, 0};
+    named_batch_sink batches;
+    flaky_sink healthy;
+    detail::sink_set<detail::sink_tuple<flaky_sink&, named_batch_sink&, flaky_sink&>> set(
+        {}, detail::unhandled_policy::collect, single, batches, healthy);
+    CHECK(set.lost() == 0);
+    CHECK(set.last_error(0).empty());
+
+    const sample first[] = {make(1), make(2), make(3)};
+    set.write(first);
+    CHECK(set.lost(0) == 1);  // sample 2 only
+    CHECK(set.last_error(0) == "cannot write 2");
+    CHECK(set.lost(1) == 0);
+
+    batches.failing = true;
+    const sample second[] = {make(4), make(5)};
+    set.write(second);
+    CHECK(set.lost(0) == 2);                       // and sample 4
+    CHECK(set.last_error(0) == "cannot write 4");  // the last message, not the first
+    CHECK(set.lost(1) == 2);                       // the whole batch
+    CHECK(set.last_error(1) == "batch refused");
+
+    set.flush();  // a failed flush is an error that loses no sample
+    CHECK(set.errors(0) == 3);
+    CHECK(set.lost(0) == 2);
+    CHECK(set.last_error(0) == "unknown exception");
+
+    CHECK(set.lost(2) == 0);
+    CHECK(set.errors(2) == 0);
+    CHECK(set.last_error(2).empty());
+    CHECK(healthy.written == std::vector<double>{1, 2, 3, 4, 5});
+    CHECK(set.lost() == 4);
+    CHECK(set.take_unhandled().count == 4);
 }
 
 TEST_CASE("a sink set swallows what its error handler throws", "[delivery]") {
@@ -249,6 +286,12 @@ TEST_CASE("fanout_sink without a handler calls every child, then rethrows naming
     CHECK(fanout[3].target<null_sink>()->flushes() == 1);
     CHECK(fanout.child_errors(1) == 2);
     CHECK(fanout.child_errors(2) == 1);
+    // Rethrown or not, each child's losses are counted: "disk" lost sample 1, the flushes none.
+    CHECK(fanout.child_lost(0) == 0);
+    CHECK(fanout.child_lost(1) == 1);
+    CHECK(fanout.child_lost(2) == 0);
+    CHECK(fanout.child_last_error(1) == "unknown exception");
+    CHECK(fanout.child_last_error(0).empty());
 }
 
 TEST_CASE("fanout_sink with a handler reports every failure by the child's name and throws nothing",
@@ -258,13 +301,21 @@ TEST_CASE("fanout_sink with a handler reports every failure by the child's name 
     children.emplace_back("csv", flaky_sink{{2.0}, false, {}, 0});
     children.emplace_back(named_batch_sink{"jsonl", true, {}});
     fanout_sink fanout(std::move(children), [&](const sink_error& e) {
-        errors.push_back({e.sink, std::string(e.name), std::string(e.message)});
+        errors.push_back({e.sink, std::string(e.name), std::string(e.message), e.lost});
     });
     const sample batch[] = {make(1), make(2), make(3)};
     CHECK_NOTHROW(fanout.write(std::span<const sample>(batch)));
     CHECK(fanout[0].target<flaky_sink>()->written == std::vector<double>{1, 3});
-    CHECK(errors == std::vector<recorded_error>{{0, "csv", "cannot write 2"}, {1, "jsonl", "batch refused"}});
+    CHECK(errors == std::vector<recorded_error>{{0, "csv", "cannot write 2", 1}, {1, "jsonl", "batch refused", 3}});
     CHECK(fanout.child_errors(0) == 1);
+    CHECK(fanout.child_lost(0) == 1);
+    CHECK(fanout.child_lost(1) == 3);
+    CHECK(fanout.child_last_error(1) == "batch refused");
+
+    CHECK_NOTHROW(fanout.write(make(2)));  // one more lost by "csv", written one by one
+    CHECK(fanout.child_lost(0) == 2);
+    CHECK(fanout.child_lost(1) == 4);
+    CHECK(fanout.child_errors(1) == 2);
 }
 
 TEST_CASE("fanout_sink forwards tick and close, and lists its children's drops", "[delivery][fanout]") {

@@ -188,6 +188,12 @@ TEST_CASE("a failing sink is counted and reported, and the others go on", "[moni
     CHECK(m.sink_errors(1) == 3);  // two writes and one flush
     CHECK(m.sink_errors(2) == 0);
     CHECK(m.stats().sink_errors == 3);
+    CHECK(m.sink_lost(1) == 2);  // the two samples; the flush lost none
+    CHECK(m.sink_lost(0) == 0);
+    CHECK(m.sink_lost(2) == 0);
+    CHECK(m.stats().sink_lost == 2);
+    CHECK(m.sink_last_error(1) == "flush failed");
+    CHECK(m.sink_last_error(0).empty());
     CHECK(reported == std::vector<std::string>{"1 sink 1: disk full", "1 sink 1: disk full", "1 sink 1: flush failed"});
 }
 
@@ -212,6 +218,37 @@ TEST_CASE("batch sinks get batches of at most batch_size, and each feed delivers
     CHECK(sink.batch_sizes == std::vector<std::size_t>{4, 4, 2});
     m.feed("loss=1\n");
     CHECK(sink.batch_sizes.back() == 1);
+}
+
+TEST_CASE("a batch sink that throws loses its whole batch, counted per sink and in the stats",
+          "[monitor][errors][batch]") {
+    struct refusing_batch_sink {
+        void write(const sample&) {}
+        void write(std::span<const sample>) { throw std::runtime_error("queue closed"); }
+        void flush() {}
+    };
+    refusing_batch_sink refusing;
+    recording_sink healthy;
+    std::vector<std::uint64_t> lost_per_failure;
+    monitor_options options;
+    options.batch_size = 4;
+    options.on_sink_error = [&](const sink_error& e) { lost_per_failure.push_back(e.lost); };
+    auto m = make_monitor(parse_definitions(loss_and_acc), default_test_engine{}, options, healthy, refusing);
+    std::string log;
+    for (int i = 0; i < 5; ++i) log += "loss=1 acc=2\n";  // 10 samples: batches of 4, 4, 2
+    m.feed(log);
+    m.finish();
+    CHECK(healthy.samples.size() == 10);
+    CHECK(lost_per_failure == std::vector<std::uint64_t>{4, 4, 2});
+    CHECK(m.sink_errors(1) == 3);
+    CHECK(m.sink_lost(1) == 10);
+    CHECK(m.sink_last_error(1) == "queue closed");
+    CHECK(m.sink_lost(0) == 0);
+    const monitor_stats stats = m.stats();
+    CHECK(stats.sink_lost == 10);
+    monitor_stats sum = stats;
+    sum += stats;  // the totals of several streams
+    CHECK(sum.sink_lost == 20);
 }
 
 TEST_CASE("statistics reconcile, and pieces of a cut line share its number", "[monitor][stats]") {
@@ -362,6 +399,8 @@ TEST_CASE("a fanout inside a monitor: one counted failure of the fanout, or each
         m.feed("loss=1\n");
         CHECK(fanout[1].target<recording_sink>()->samples.size() == 1);
         CHECK(m.sink_errors(0) == 1);
+        CHECK(m.sink_lost(0) == 1);  // the monitor counts the batch the fanout threw on
+        CHECK(fanout.child_lost(0) == 1);
         CHECK(reported == std::vector<std::string>{"sink 0: [logmetrics.io_error] fanout: disk failed: disk full"});
     }
     SECTION("with a handler, the fanout reports its children and the monitor sees no failure") {
@@ -372,7 +411,10 @@ TEST_CASE("a fanout inside a monitor: one counted failure of the fanout, or each
         m.feed("loss=1\n");
         CHECK(fanout[1].target<recording_sink>()->samples.size() == 1);
         CHECK(m.sink_errors(0) == 0);
+        CHECK(m.sink_lost(0) == 0);
         CHECK(fanout.child_errors(0) == 1);
+        CHECK(fanout.child_lost(0) == 1);
+        CHECK(fanout.child_last_error(0) == "disk full");
         CHECK(reported == std::vector<std::string>{"disk: disk full"});
     }
 }

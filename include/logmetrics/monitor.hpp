@@ -95,6 +95,7 @@ struct monitor_stats {
     std::uint64_t rejected = 0;
     std::uint64_t match_errors = 0;
     std::uint64_t sink_errors = 0;  ///< exceptions sinks threw (each counted once)
+    std::uint64_t sink_lost = 0;    ///< samples lost in the writes that threw (a batch sink: the batch)
     std::uint64_t sink_drops = 0;   ///< samples sinks reported as dropped (e.g. an async queue full)
 
     /// Adds another stream's counts (e.g. the totals of many files).
@@ -106,6 +107,7 @@ struct monitor_stats {
         rejected += other.rejected;
         match_errors += other.match_errors;
         sink_errors += other.sink_errors;
+        sink_lost += other.sink_lost;
         sink_drops += other.sink_drops;
         return *this;
     }
@@ -202,6 +204,11 @@ public:
     std::string_view sink_name(std::size_t i) const noexcept { return sinks_.name(i); }
     /// Exceptions sink `i` threw so far.
     std::uint64_t sink_errors(std::size_t i) const noexcept { return sinks_.errors(i); }
+    /// Samples sink `i` lost because it threw: each failed single-sample write loses its sample, a
+    /// failed batch write its batch (a fanout without a handler that rethrows counts as one sink).
+    std::uint64_t sink_lost(std::size_t i) const noexcept { return sinks_.lost(i); }
+    /// What sink `i`'s last failure said (empty when none); valid until its next failure.
+    std::string_view sink_last_error(std::size_t i) const noexcept { return sinks_.last_error(i); }
     /// The samples sink `i` reports as dropped, by reason (empty when it counts none); valid until
     /// the next call.
     std::span<const drop_count> sink_drops(std::size_t i) const { return sinks_.drops(i); }
@@ -217,6 +224,7 @@ public:
             total.match_errors += s.match_errors;
         }
         total.sink_errors = sinks_.errors();
+        total.sink_lost = sinks_.lost();
         try {
             total.sink_drops = sinks_.drops();
         } catch (...) {  // a sink's drops() failed to allocate: leave the count at 0

@@ -95,12 +95,15 @@ concept drop_counting_sink = requires(const S& sink) {
     { sink.drops() } -> std::convertible_to<std::span<const drop_count>>;
 };
 
-/// A sink failed: its position among its owner's sinks, its name, and what it said. The views are
-/// valid during the handler's call only.
+/// A sink failed: its position among its owner's sinks, its name, what it said, and how many
+/// samples that failure lost. The views are valid during the handler's call only.
 struct sink_error {
     std::size_t sink = 0;
     std::string_view name;
     std::string_view message;
+    /// Samples lost: 1 for a failed single-sample write, the batch's size for a failed batch
+    /// write, 0 for a failed flush, tick or close.
+    std::uint64_t lost = 0;
 };
 
 /// Receives each failure of a sink (the monitor's, fanout_sink's and async_sink's handler). It

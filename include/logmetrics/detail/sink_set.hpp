@@ -7,13 +7,16 @@
 //    others nor the caller;
 //  - a sink that takes samples one at a time gets each in its own guarded call: a failed write
 //    costs that sample only;
-//  - each failure is counted per sink and handed to one `sink_error_handler`, with the sink's
-//    position and name (its `name()` if it has a non-empty one, else "sink <position>");
+//  - each failure is counted per sink, with the samples it lost (the sample of a failed
+//    single-sample write, the whole batch of a failed batch write, none for flush, tick or close)
+//    and its message (the last one is kept), and handed to one `sink_error_handler`, with the
+//    sink's position and name (its `name()` if it has a non-empty one, else "sink <position>");
 //  - with no handler, the owner's fallback: the monitor prints each sink's first failure to stderr
 //    (feed() must not throw), fanout_sink keeps the first failure and rethrows it once every sink
 //    was called (its caller, often a monitor, catches it and counts it as the fanout's).
 // Writing, flushing and ticking never allocate or throw (the error path aside: a handler may do
-// what it likes, and the `collect` fallback copies the first message).
+// what it likes, the `collect` fallback copies the first message, and keeping the last message
+// grows its string to the longest one seen).
 
 #include <cstddef>
 #include <cstdint>
@@ -145,14 +148,14 @@ public:
     }
 
     void flush() noexcept {
-        list_.for_each([&](std::size_t i, auto& sink) { guarded(i, [&] { sink.flush(); }); });
+        list_.for_each([&](std::size_t i, auto& sink) { guarded(i, 0, [&] { sink.flush(); }); });
     }
 
     /// Ticks every sink that has `tick`.
     void tick(timestamp now) noexcept {
         list_.for_each([&](std::size_t i, auto& sink) {
             if constexpr (ticking_sink<std::remove_reference_t<decltype(sink)>>) {
-                guarded(i, [&] { sink.tick(now); });
+                guarded(i, 0, [&] { sink.tick(now); });
             }
         });
     }
@@ -161,7 +164,7 @@ public:
     void close() noexcept {
         list_.for_each([&](std::size_t i, auto& sink) {
             if constexpr (closable_sink<std::remove_reference_t<decltype(sink)>>) {
-                guarded(i, [&] { sink.close(); });
+                guarded(i, 0, [&] { sink.close(); });
             }
         });
     }
@@ -181,11 +184,15 @@ public:
 
     /// Failures of sink `i` so far, and of all sinks.
     std::uint64_t errors(std::size_t i) const noexcept { return errors_[i]; }
-    std::uint64_t errors() const noexcept {
-        std::uint64_t total = 0;
-        for (auto count : errors_) total += count;
-        return total;
-    }
+    std::uint64_t errors() const noexcept { return sum(errors_); }
+
+    /// Samples sink `i` lost because it threw (see the policy above), and all sinks did.
+    std::uint64_t lost(std::size_t i) const noexcept { return lost_[i]; }
+    std::uint64_t lost() const noexcept { return sum(lost_); }
+
+    /// What sink `i`'s last failure said; empty when it has not failed (or that message could not
+    /// be kept for lack of memory). Valid until its next failure.
+    std::string_view last_error(std::size_t i) const noexcept { return last_errors_[i]; }
 
     /// The drops sink `i` reports (empty if it counts none); valid until the next call.
     std::span<const drop_count> drops(std::size_t i) const { return list_.drops(i); }
@@ -217,8 +224,16 @@ public:
     }
 
 private:
+    static std::uint64_t sum(const std::vector<std::uint64_t>& counts) noexcept {
+        std::uint64_t total = 0;
+        for (auto count : counts) total += count;
+        return total;
+    }
+
     void resize() {
         errors_.resize(list_.size(), 0);
+        lost_.resize(list_.size(), 0);
+        last_errors_.resize(list_.size());
         given_names_.resize(list_.size());
         while (fallback_names_.size() < list_.size()) {
             fallback_names_.push_back("sink " + std::to_string(fallback_names_.size()));
@@ -229,29 +244,36 @@ private:
     std::size_t write_to(std::size_t i, Sink& sink, std::span<const sample> batch) noexcept {
         bool batches = batch_metric_sink<Sink>;
         if constexpr (std::same_as<Sink, any_sink>) batches = sink.takes_batches();
-        if (batches) return guarded(i, [&] { write_batch(sink, batch); }) ? 0 : batch.size();
+        if (batches) return guarded(i, batch.size(), [&] { write_batch(sink, batch); }) ? 0 : batch.size();
         std::size_t lost = 0;
-        for (const sample& one : batch) lost += guarded(i, [&] { sink.write(one); }) ? 0u : 1u;
+        for (const sample& one : batch) lost += guarded(i, 1, [&] { sink.write(one); }) ? 0u : 1u;
         return lost;
     }
 
-    /// Runs `call`; whatever it throws is counted and reported for sink `i`.
+    /// Runs `call`; whatever it throws is counted and reported for sink `i`, as a failure that
+    /// lost `at_stake` samples (0 when `call` writes none).
     template <class Call>
-    bool guarded(std::size_t i, Call&& call) noexcept {
+    bool guarded(std::size_t i, std::size_t at_stake, Call&& call) noexcept {
         try {
             call();
             return true;
         } catch (const std::exception& e) {
-            report(i, e.what());
+            report(i, at_stake, e.what());
         } catch (...) {
-            report(i, "unknown exception");
+            report(i, at_stake, "unknown exception");
         }
         return false;
     }
 
-    void report(std::size_t i, std::string_view message) noexcept {
+    void report(std::size_t i, std::size_t lost, std::string_view message) noexcept {
         const bool first = errors_[i]++ == 0;
-        const sink_error e{i, name(i), message};
+        lost_[i] += lost;
+        try {
+            last_errors_[i].assign(message);  // allocates only for a message longer than any before
+        } catch (...) {                       // out of memory: the count stays, the message does not
+            last_errors_[i].clear();
+        }
+        const sink_error e{i, name(i), message, lost};
         try {
             if (on_error_) {
                 on_error_(e);
@@ -274,6 +296,8 @@ private:
     sink_error_handler on_error_;
     unhandled_policy fallback_;
     std::vector<std::uint64_t> errors_;        // per sink
+    std::vector<std::uint64_t> lost_;          // per sink: samples in its failed writes
+    std::vector<std::string> last_errors_;     // per sink: its last failure's message
     std::vector<std::string> given_names_;     // set_name(); empty when none
     std::vector<std::string> fallback_names_;  // "sink <i>", made once so reporting never allocates
     unhandled_failures unhandled_;

@@ -3,7 +3,8 @@
 // fanout_sink: one sink that forwards every write, flush, tick and close to a list of sinks chosen
 // at run time (`any_sink`, optionally named). Delivery and its error policy are the monitor's
 // (detail/sink_set.hpp): every child is called, a child that throws stops none of the others, each
-// failure is counted per child and reported by the child's name to the error handler.
+// failure is counted per child, with the samples it lost and its message, and reported by the
+// child's name to the error handler.
 //
 // Without a handler, a fanout rethrows once every child was called: `error(errc::io_error)` naming
 // the first child that failed. Inside a monitor that is one counted failure of the fanout, reported
@@ -15,8 +16,10 @@
 // when the list is made at run time (e.g. from command-line options).
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -97,6 +100,11 @@ public:
     /// Child `i`'s name (its own, or "sink <i>"), failures so far and drops.
     std::string_view child_name(std::size_t i) const noexcept { return children_.name(i); }
     std::uint64_t child_errors(std::size_t i) const noexcept { return children_.errors(i); }
+    /// Samples child `i` lost because it threw: the sample of each failed single-sample write,
+    /// the batch of each failed batch write. Counted with or without a handler.
+    std::uint64_t child_lost(std::size_t i) const noexcept { return children_.lost(i); }
+    /// What child `i`'s last failure said (empty when none); valid until its next failure.
+    std::string_view child_last_error(std::size_t i) const noexcept { return children_.last_error(i); }
     std::span<const drop_count> child_drops(std::size_t i) const { return children_.drops(i); }
 
 private:
