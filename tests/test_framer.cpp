@@ -11,10 +11,13 @@
 #include "logmetrics/framer.hpp"
 #include "support/catch.hpp"
 
+using logmetrics::default_max_line_length;
 using logmetrics::framing_mode;
 using logmetrics::framing_options;
+using logmetrics::largest_max_line_length;
 using logmetrics::line_block;
 using logmetrics::line_framer;
+using logmetrics::smallest_max_line_length;
 
 namespace {
 
@@ -292,8 +295,21 @@ TEST_CASE("a 10 MB line with no newline is framed within the maximum", "[framer]
     CHECK(framer.stats().cut_lines == 1);
 }
 
-TEST_CASE("a maximum line length under 4 bytes is refused", "[framer]") {
-    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, 3}), logmetrics::error);
+TEST_CASE("the maximum line length takes smallest_max_line_length to largest_max_line_length", "[framer]") {
+    CHECK(smallest_max_line_length == 4);
+    CHECK(largest_max_line_length == 4'294'967'294u);  // 4 GiB - 2
+    CHECK(framing_options{}.max_line_length == default_max_line_length);
+    CHECK_NOTHROW(line_framer({framing_mode::raw, largest_max_line_length}));
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, largest_max_line_length + 1}), logmetrics::error);
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, std::size_t{1} << 32}), logmetrics::error);
+    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, smallest_max_line_length - 1}), logmetrics::error);
+
+    // At the smallest, the units written whole still fit in a piece: no piece is longer.
+    const framed escaped = frame("a\tb\x01\n", {}, {framing_mode::sagemaker, smallest_max_line_length});
+    CHECK(escaped.pieces == lines{"a", "#011", "b", "#001"});
+    const framed overwritten =
+        frame("abcd\b\xf0\x9f\x98\x80\n", {}, {framing_mode::terminal, smallest_max_line_length});
+    CHECK(overwritten.pieces == lines{"abcd", "\xf0\x9f\x98\x80"});
 }
 
 TEST_CASE("lines back to back in a chunk come as one block, in place", "[framer][blocks]") {
@@ -380,11 +396,6 @@ TEST_CASE("each_line hands on every line and piece with its continued flag", "[f
     framer.finish(logmetrics::each_line(collect));
     CHECK(pieces == std::vector<std::string>{"ab", "abcd", "efg", "c"});
     CHECK(continued == std::vector<bool>{false, true, false, false});
-}
-
-TEST_CASE("a maximum line length over 4 GiB - 2 is refused (line offsets are 32-bit)", "[framer]") {
-    REQUIRE_THROWS_AS(line_framer({framing_mode::raw, std::size_t{1} << 32}), logmetrics::error);
-    CHECK_NOTHROW(line_framer({framing_mode::raw, 0xFFFFFFFEu}));
 }
 
 TEST_CASE("feed_line frames as feed(line) and feed(\"\\n\") do, without a copy when it can", "[framer][blocks]") {

@@ -162,11 +162,26 @@ constexpr std::string_view to_string(framing_mode mode) noexcept {
     return "unknown";
 }
 
+/// The smallest `framing_options::max_line_length`, in bytes. The framer writes some units into a
+/// piece whole, never split across two: the `#ooo` that sagemaker mode writes for a control byte,
+/// and in terminal mode a UTF-8 character (up to 4 bytes) written over another; each must fit in
+/// one piece.
+inline constexpr std::size_t smallest_max_line_length = 4;
+
+/// The largest `framing_options::max_line_length`, in bytes: 4 GiB - 2 (4'294'967'294). A
+/// line_block gives each line's end as a 32-bit offset (`std::uint32_t`), and a piece of L bytes
+/// and the '\n' after it (L + 1 bytes, the end of the block) must stay within that range.
+inline constexpr std::size_t largest_max_line_length = 0xFFFFFFFEu;
+
+/// The default `framing_options::max_line_length`, in bytes: 256 KiB, the size of a CloudWatch
+/// Logs event, so a line of a SageMaker job's log is matched as CloudWatch holds it.
+inline constexpr std::size_t default_max_line_length = 256 * 1024;
+
 struct framing_options {
     framing_mode mode = framing_mode::sagemaker;
-    /// Longest line handed on in one piece (4 bytes to 4 GiB - 2); CloudWatch's event size limit by
-    /// default.
-    std::size_t max_line_length = 256 * 1024;
+    /// Longest line handed on in one piece, in bytes (`smallest_max_line_length` to
+    /// `largest_max_line_length`); longer lines are handed on in pieces of this size.
+    std::size_t max_line_length = default_max_line_length;
 };
 
 struct framer_stats {
@@ -189,10 +204,10 @@ public:
         if (max_run_lines_ == 0 || max_run_lines_ > 65536) {
             LOGMETRICS_THROW(error(errc::invalid_argument, "max_run_lines must be 1 to 65536"));
         }
-        if (options_.max_line_length < 4) {
+        if (options_.max_line_length < smallest_max_line_length) {
             LOGMETRICS_THROW(error(errc::invalid_argument, "max_line_length must be at least 4 bytes"));
         }
-        if (options_.max_line_length > max_line_length_limit) {  // line_block's offsets are 32-bit
+        if (options_.max_line_length > largest_max_line_length) {
             LOGMETRICS_THROW(error(errc::invalid_argument, "max_line_length must be at most 4 GiB - 2 bytes"));
         }
         run_copy_.reserve(run_copy_capacity);
@@ -296,7 +311,6 @@ private:
     enum class run_kind : std::uint8_t { none, in_place, copied };
     static constexpr std::size_t max_run_bytes = 1024 * 1024;
     static constexpr std::size_t run_copy_capacity = 64 * 1024;
-    static constexpr std::size_t max_line_length_limit = 0xFFFFFFFEu;
 
     /// Adds a whole line lying in the chunk with its '\n' after it: to the run in place when it
     /// follows that run's last line, else to a run of its own (or to a copied run being gathered).
