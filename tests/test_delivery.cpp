@@ -5,9 +5,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "logmetrics/detail/sink_set.hpp"
@@ -235,6 +237,55 @@ TEST_CASE("any_sink carries a name and forwards tick, close and drops", "[delive
     by_value.write(make(1));
     REQUIRE(by_value.drops().size() == 1);
     CHECK(by_value.drops()[0].count == 1);
+}
+
+TEST_CASE("any_sink holds a std::ref by reference: the caller's sink gets everything", "[delivery][any_sink]") {
+    STATIC_REQUIRE(std::is_constructible_v<any_sink, std::reference_wrapper<periodic_sink>>);
+    STATIC_REQUIRE(std::is_constructible_v<any_sink, std::string, std::reference_wrapper<periodic_sink>>);
+    STATIC_REQUIRE_FALSE(std::is_constructible_v<any_sink, std::reference_wrapper<const periodic_sink>>);
+
+    periodic_sink periodic;
+    {
+        any_sink held(std::ref(periodic));
+        CHECK(held.target<periodic_sink>() == &periodic);  // not a copy
+        held.write(make(1));
+        const timestamp now{std::chrono::seconds(9)};
+        held.tick(now);
+        held.close();
+        CHECK(periodic.ticks == std::vector<timestamp>{now});
+        CHECK(periodic.closes == 1);
+        REQUIRE(held.drops().size() == 2);
+        periodic.counts[0].count = 30;  // read from the caller's sink at each call
+        CHECK(held.drops()[0].count == 30);
+        CHECK(held.name().empty());
+        CHECK_FALSE(held.takes_batches());
+    }
+    CHECK(periodic.closes == 1);  // destroying the any_sink leaves the caller's sink alone
+
+    named_batch_sink batches;
+    any_sink own_name(std::ref(batches));
+    CHECK(own_name.name() == "batches");
+    batches.label = "renamed";
+    CHECK(own_name.name() == "renamed");
+    CHECK(own_name.takes_batches());
+    const sample batch[] = {make(1), make(2), make(3)};
+    own_name.write(std::span<const sample>(batch));
+    CHECK(batches.batches == std::vector<std::size_t>{3});
+    any_sink given("jsonl:-", std::ref(batches));
+    CHECK(given.name() == "jsonl:-");
+
+    // In a fanout (as std::ref converts to any_sink): samples, flushes and failures are the caller's.
+    flaky_sink flaky{{2.0}, false, {}, 0};
+    fanout_sink fanout;
+    fanout.set_error_handler([](const sink_error&) {});
+    fanout.add(std::ref(flaky)).add(any_sink("mine", std::ref(batches)));
+    fanout.write(std::span<const sample>(batch));
+    fanout.flush();
+    CHECK(flaky.written == std::vector<double>{1, 3});
+    CHECK(flaky.flushes == 1);
+    CHECK(fanout.child_lost(0) == 1);
+    CHECK(fanout.child_name(1) == "mine");
+    CHECK(batches.batches == std::vector<std::size_t>{3, 3});
 }
 
 TEST_CASE("a single-sample sink inside any_sink still loses only the samples that failed", "[delivery][any_sink]") {

@@ -13,7 +13,8 @@
 // write on a thread of its own. A sink may throw from any member: the monitor catches it, counts
 // it and reports it by the sink's name, and the other sinks go on (detail/sink_set.hpp).
 //
-// `any_sink` owns any sink behind one type, for lists of sinks chosen at run time.
+// `any_sink` holds any sink behind one type (owned, or the caller's through `std::ref`), for
+// lists of sinks chosen at run time.
 
 #include <array>
 #include <concepts>
@@ -163,20 +164,46 @@ private:
 
 }  // namespace detail
 
-/// An owning, type-erased sink, optionally named. Made once while configuring; writing through it
-/// costs one virtual call per batch (per sample for a sink that takes samples one at a time).
-/// It forwards `tick`, `close` and `drops` to the sink inside when it has them.
+namespace detail {
+
+/// What an any_sink made from an `S` holds: a copy (moved in) of the sink, or, for a
+/// `std::reference_wrapper<T>`, a `T&`.
+template <class S>
+struct held_sink {
+    using type = std::remove_cvref_t<S>;
+};
+template <class T>
+struct held_sink<std::reference_wrapper<T>> {
+    using type = T&;
+};
+template <class S>
+using held_sink_t = typename held_sink<std::remove_cvref_t<S>>::type;
+
+/// A sink, or a `std::reference_wrapper` to a (non-const) sink.
+template <class S>
+concept sink_or_reference = metric_sink<std::remove_reference_t<held_sink_t<S>>>;
+
+}  // namespace detail
+
+/// A type-erased sink, optionally named. Made once while configuring; writing through it costs one
+/// virtual call per batch (per sample for a sink that takes samples one at a time). It forwards
+/// `tick`, `close` and `drops` to the sink inside when it has them.
+///
+/// It owns the sink it is given (moved or copied in), except for a `std::ref(sink)`: a
+/// `std::reference_wrapper` is held by reference, everything is forwarded to the caller's sink,
+/// and that sink must outlive the any_sink (and every fanout or monitor holding it). A
+/// `std::cref` is refused at compile time: a sink is written to.
 class any_sink {
 public:
-    template <metric_sink S>
+    template <detail::sink_or_reference S>
     requires(!std::same_as<std::remove_cvref_t<S>, any_sink>)
         any_sink(S&& sink)  // NOLINT: implicit on purpose, like std::function
-        : model_(std::make_unique<model<std::remove_cvref_t<S>>>(std::forward<S>(sink))) {}
+        : model_(std::make_unique<model<detail::held_sink_t<S>>>(std::forward<S>(sink))) {}
 
     /// A sink with a name for errors and summaries (e.g. "csv:out.csv"), instead of its own.
-    template <metric_sink S>
+    template <detail::sink_or_reference S>
     any_sink(std::string name, S&& sink)
-        : model_(std::make_unique<model<std::remove_cvref_t<S>>>(std::forward<S>(sink))), name_(std::move(name)) {}
+        : model_(std::make_unique<model<detail::held_sink_t<S>>>(std::forward<S>(sink))), name_(std::move(name)) {}
 
     void write(const sample& one) { model_->write(one); }
     void write(std::span<const sample> batch) { model_->write(batch); }
@@ -195,11 +222,12 @@ public:
     /// one guarded sample at a time instead).
     bool takes_batches() const noexcept { return model_->takes_batches(); }
 
-    /// The sink inside, when it is an `S`; null otherwise.
+    /// The sink inside, when it is an `S` (held or, from a `std::ref`, referred to); null otherwise.
     template <class S>
     S* target() noexcept {
-        auto* typed = dynamic_cast<model<S>*>(model_.get());
-        return typed ? &typed->sink : nullptr;
+        if (auto* owned = dynamic_cast<model<S>*>(model_.get())) return &owned->sink;
+        if (auto* referred = dynamic_cast<model<S&>*>(model_.get())) return &referred->sink;
+        return nullptr;
     }
 
 private:
@@ -214,8 +242,11 @@ private:
         virtual std::span<const drop_count> drops() const = 0;
         virtual bool takes_batches() const noexcept = 0;
     };
-    template <class S>
+    /// `Held`: the sink type (owned) or a reference to it (from a std::reference_wrapper, which
+    /// converts to the reference).
+    template <class Held>
     struct model final : concept_base {
+        using S = std::remove_reference_t<Held>;
         template <class A>
         explicit model(A&& a) : sink(std::forward<A>(a)) {}
         void write(const sample& one) override { sink.write(one); }
@@ -227,10 +258,10 @@ private:
         void close() override {
             if constexpr (closable_sink<S>) sink.close();
         }
-        std::string_view name() const noexcept override { return detail::name_of(sink); }
+        std::string_view name() const noexcept override { return detail::name_of<S>(sink); }
         std::span<const drop_count> drops() const override { return snapshot.take(sink); }
         bool takes_batches() const noexcept override { return batch_metric_sink<S>; }
-        S sink;
+        Held sink;
         mutable detail::drops_snapshot<S> snapshot;
     };
 
