@@ -237,6 +237,16 @@ TEST_CASE("any_sink carries a name and forwards tick, close and drops", "[delive
     by_value.write(make(1));
     REQUIRE(by_value.drops().size() == 1);
     CHECK(by_value.drops()[0].count == 1);
+
+    // Naming an any_sink takes its sink over (no any_sink inside an any_sink); "" keeps the name.
+    any_sink renamed("table:-", std::move(given));
+    CHECK(renamed.name() == "table:-");
+    REQUIRE(renamed.target<named_batch_sink>() != nullptr);
+    CHECK(renamed.target<any_sink>() == nullptr);
+    any_sink kept("", std::move(renamed));
+    CHECK(kept.name() == "table:-");
+    any_sink own("", any_sink{named_batch_sink{}});
+    CHECK(own.name() == "batches");
 }
 
 TEST_CASE("any_sink holds a std::ref by reference: the caller's sink gets everything", "[delivery][any_sink]") {

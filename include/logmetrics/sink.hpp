@@ -202,8 +202,13 @@ public:
 
     /// A sink with a name for errors and summaries (e.g. "csv:out.csv"), instead of its own.
     template <detail::sink_or_reference S>
-    any_sink(std::string name, S&& sink)
+    requires(!std::same_as<std::remove_cvref_t<S>, any_sink>) any_sink(std::string name, S&& sink)
         : model_(std::make_unique<model<detail::held_sink_t<S>>>(std::forward<S>(sink))), name_(std::move(name)) {}
+
+    /// Takes over `sink` (no second layer of virtual calls) and names it; an empty `name` keeps
+    /// the name it had.
+    any_sink(std::string name, any_sink&& sink) noexcept
+        : model_(std::move(sink.model_)), name_(name.empty() ? std::move(sink.name_) : std::move(name)) {}
 
     void write(const sample& one) { model_->write(one); }
     void write(std::span<const sample> batch) { model_->write(batch); }

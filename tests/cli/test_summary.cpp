@@ -84,6 +84,7 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
                      {"async:x", 1, {{"queue full", 12}, {"oldest overwritten", 1}}, {}},
                      {"final:f.json", 0, {}, {"lr", "grad_norm"}}};
     totals.all.sink_errors = 4;
+    totals.all.sink_lost = 1500;
     totals.all.sink_drops = 13;
     CHECK(format_summary(facts, totals) ==
           "logmetrics: scanned 1 stream with the pcre2 engine in sagemaker mode\n"

@@ -64,45 +64,10 @@ struct outputs::destination {
 };
 
 struct outputs::entry {
-    std::string name;           // output_name(spec)
-    destination* where;         // stdout or its file
-    bool reported = false;      // its first failure was said
-    std::uint64_t lost = 0;     // samples in the writes that failed
-    std::string first_error{};  // the message of the first failure
+    std::string name;       // output_name(spec)
+    destination* where;     // stdout or its file; null for a socket (the sink owns it)
+    bool reported = false;  // its first failure was said
 };
-
-namespace {
-
-/// An output's sink, counting the samples of its writes that failed: the fanout counts failed
-/// calls, and a failed call loses a whole batch.
-struct loss_counting_sink {
-    any_sink inner;
-    std::uint64_t* lost;
-
-    void write(const sample& s) {
-        try {
-            inner.write(s);
-        } catch (...) {
-            ++*lost;
-            throw;
-        }
-    }
-    void write(std::span<const sample> batch) {
-        try {
-            inner.write(batch);
-        } catch (...) {
-            *lost += batch.size();
-            throw;
-        }
-    }
-    void flush() { inner.flush(); }
-    void tick(timestamp now) { inner.tick(now); }
-    void close() { inner.close(); }
-    std::string_view name() const noexcept { return inner.name(); }
-    std::span<const drop_count> drops() const { return inner.drops(); }
-};
-
-}  // namespace
 
 outputs::outputs(std::vector<chosen_output> chosen, std::vector<std::string> metric_names, bool several_streams,
                  int stdout_fd, std::size_t buffer_size)
@@ -123,12 +88,6 @@ const fanout_sink& outputs::fanout() const noexcept { return *sink_->target<fano
 /// once, with its errno, by finish(). Every failure is counted by the fanout either way.
 void outputs::report(const sink_error& e) noexcept {
     entry& failed = entries_[e.sink];
-    if (failed.first_error.empty()) {
-        try {
-            failed.first_error = e.message;
-        } catch (...) {  // out of memory: the reason stays unsaid
-        }
-    }
     if (failed.reported || (failed.where && failed.where->failed())) return;
     failed.reported = true;
     try {
@@ -227,11 +186,10 @@ void outputs::open() {
             files_.push_back(std::make_unique<destination>(*c.spec.target, fds[i], true, buffer_size_));
             where = files_.back().get();
         }
-        entries_.push_back({name, where, false, 0, {}});  // reserved: `lost` stays where it is
+        entries_.push_back({name, where, false});
         try {
-            any_sink made = c.kind->make(
-                c.spec, output_context{name, where ? &where->stream : nullptr, metric_names_, several_streams_});
-            fanout().add(any_sink(name, loss_counting_sink{std::move(made), &entries_.back().lost}));
+            fanout().add(any_sink(name, c.kind->make(c.spec, output_context{name, where ? &where->stream : nullptr,
+                                                                            metric_names_, several_streams_})));
         } catch (const std::exception& e) {  // e.g. its destination failed already: the others go on
             entries_.pop_back();
             ++not_made_;
@@ -272,16 +230,16 @@ std::uint64_t outputs::errors(std::size_t i) const noexcept { return fanout().ch
 
 std::span<const drop_count> outputs::drops(std::size_t i) const { return fanout().child_drops(i); }
 
-std::uint64_t outputs::lost(std::size_t i) const noexcept { return entries_[i].lost; }
+std::uint64_t outputs::lost(std::size_t i) const noexcept { return fanout().child_lost(i); }
 
 std::string outputs::failure_reason(std::size_t i) const {
     const destination* where = entries_[i].where;
     if (const int error = where ? where->buffer.error() : 0; error != 0) return std::strerror(error);
-    return entries_[i].first_error;
+    return std::string(fanout().child_last_error(i));
 }
 
 std::vector<std::string> outputs::left_out(std::size_t i) {
-    const final_sink* final = fanout()[i].target<loss_counting_sink>()->inner.target<final_sink>();
+    const final_sink* final = fanout()[i].target<final_sink>();
     return final ? final->left_out() : std::vector<std::string>{};
 }
 

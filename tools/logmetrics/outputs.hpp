@@ -72,9 +72,9 @@ public:
     std::uint64_t errors(std::size_t i) const noexcept;
     std::span<const drop_count> drops(std::size_t i) const;
     /// The samples output `i` lost: those of its writes that failed (a failed write of a batch
-    /// loses the batch).
+    /// loses the batch), as the library's fanout counts them (`fanout_sink::child_lost`).
     std::uint64_t lost(std::size_t i) const noexcept;
-    /// Why output `i` failed: its destination's errno as text, else its first failure's message;
+    /// Why output `i` failed: its destination's errno as text, else its last failure's message;
     /// empty when it has not failed.
     std::string failure_reason(std::size_t i) const;
     /// After finish(): the metrics output `i` left out (a FinalMetricDataList: no finite value).

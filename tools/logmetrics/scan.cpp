@@ -142,13 +142,16 @@ int feed_input(int fd, std::string_view name, stream_monitor& monitor, const out
     });  // the progress line, if any, is blanked here
 }
 
-/// What each output lost, for the summary; sets the totals' sink errors and drops from them. The
-/// outputs are one fanout shared by every stream's monitor, so its counts are taken once, here.
+/// What each output lost, for the summary; sets the totals' sink errors, lost samples and drops
+/// from them. The outputs are one fanout shared by every stream's monitor, so its counts (the
+/// library's, per child) are taken once, here.
 std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals) {
     std::vector<output_losses> losses;
     totals.sink_errors = out.errors();
+    totals.sink_lost = 0;
     totals.sink_drops = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
+        totals.sink_lost += out.lost(i);
         output_losses o{
             std::string(out.name(i)), out.errors(i), {},
             out.left_out(i),          out.lost(i),   out.errors(i) > 0 ? out.failure_reason(i) : std::string()};

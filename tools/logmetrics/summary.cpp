@@ -90,9 +90,7 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
                          human_bytes(all.bytes), all.lines, all.cut_lines, all.samples, all.rejected);
     if (all.match_errors > 0) out = fmt::format_to(out, "{} match errors, ", all.match_errors);
     out = fmt::format_to(out, "{} sink errors", all.sink_errors);
-    std::uint64_t lost = 0;
-    for (const output_losses& o : facts.outputs) lost += o.lost;
-    if (lost > 0) out = fmt::format_to(out, " ({} samples lost)", lost);
+    if (all.sink_lost > 0) out = fmt::format_to(out, " ({} samples lost)", all.sink_lost);
     if (all.sink_drops > 0) out = fmt::format_to(out, ", {} dropped", all.sink_drops);
     out = fmt::format_to(out, "\n");
     out = fmt::format_to(out, "time: {:.3f} s to compile, {:.3f} s to scan", facts.compile_seconds, facts.scan_seconds);
