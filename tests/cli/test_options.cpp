@@ -7,7 +7,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <logmetrics/error.hpp>
 #include <logmetrics/framer.hpp>
 
 #include "command.hpp"
@@ -96,17 +95,12 @@ TEST_CASE("scan's enumerated options refuse other names, and numbers, listing th
 
 TEST_CASE("the longest line: the CLI takes what the library's framer takes, and says what it expects",
           "[cli][options]") {
-    framing_options framing;
-    framing.max_line_length = max_line_length_limit;
-    CHECK_NOTHROW(line_framer(framing));
-    framing.max_line_length = max_line_length_limit + 1;
-    CHECK_THROWS_AS(line_framer(framing), logmetrics::error);
-    framing.max_line_length = min_line_length - 1;
-    CHECK_THROWS_AS(line_framer(framing), logmetrics::error);
-
     scan_options options;
+    CHECK(options.max_line_length == framing_options{}.max_line_length);  // the library's default
+    REQUIRE(parse({"scan", "-d", "d", "--max-line-length", "4"}, options).empty());
+    CHECK(options.max_line_length == smallest_max_line_length);
     REQUIRE(parse({"scan", "-d", "d", "--max-line-length", "4294967294"}, options).empty());
-    CHECK(options.max_line_length == 4294967294u);
+    CHECK(options.max_line_length == largest_max_line_length);
     CHECK(parse({"scan", "-d", "d", "--max-line-length", "4294967295"}, options) ==
           R"(--max-line-length: "4294967295" is not a number of bytes from 4 to 4294967294)");
     CHECK(parse({"scan", "-d", "d", "--max-line-length", "1099511627776"}, options) ==

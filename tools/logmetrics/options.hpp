@@ -16,12 +16,6 @@
 
 namespace logmetrics::cli {
 
-/// The range of --max-line-length: the library's line_framer refuses lengths below 4 and above
-/// 4 GiB - 2 (its `max_line_length_limit`, private: line_block's offsets are 32-bit; a test checks
-/// that the framer takes this one and refuses the next).
-inline constexpr std::size_t min_line_length = 4;
-inline constexpr std::size_t max_line_length_limit = 0xFFFFFFFEu;
-
 /// `logmetrics scan`'s options.
 struct scan_options {
     std::string definitions_path;
@@ -31,7 +25,7 @@ struct scan_options {
     std::string format;                      ///< --format X: the shorthand for --output X
     std::string final_path;                  ///< --final FILE: the shorthand for --output final:FILE
     std::optional<std::string> step_metric;  ///< --step-metric NAME; none: each metric counts its own steps
-    std::size_t max_line_length = 256 * 1024;
+    std::size_t max_line_length = default_max_line_length;  ///< from the library's framer (framer.hpp)
     bool no_limits = false;
     std::optional<std::string> stream_label;  ///< --stream LABEL; empty: each input's path, or "stdin"
     bool quiet = false;

@@ -444,7 +444,7 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
     scan->add_option("--max-line-length", options->max_line_length,
                      "Longest line matched in one piece (at least 4); longer\n"
                      "lines are matched in pieces of this size (cut lines)")
-        ->check(byte_count(min_line_length, max_line_length_limit))
+        ->check(byte_count(smallest_max_line_length, largest_max_line_length))  // the framer's range
         ->type_name("BYTES")
         ->capture_default_str();
     scan->add_flag("--no-limits", options->no_limits,
