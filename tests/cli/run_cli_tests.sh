@@ -508,6 +508,38 @@ t_live() {
 }
 check "from a pipe, samples are on stdout while the producer still holds the pipe open" t_live
 
+# An output on a FIFO with no reader yet: logmetrics says so and waits (as '> fifo' in a shell
+# does) instead of hanging without a word, and once a reader comes writes everything through it:
+# 20000 samples, far more than a pipe holds, so writes must block again (no O_NONBLOCK left on).
+# `timeout` only keeps a broken build from hanging the suite.
+for i in $(seq 1 200); do printf 'loss=%d\n' $(seq 1 100); done >fifo-samples.log
+mkfifo samples.fifo
+timeout 60 "$bin" scan --definitions small.json -q --output jsonl:samples.fifo fifo-samples.log >out 2>err &
+fifo_pid=$!
+for _ in $(seq 1 200); do
+    if grep -qF 'waiting for a reader' err; then break; fi
+    sleep 0.1
+done
+sleep 0.3
+fifo_waiting=no
+if kill -0 "$fifo_pid" 2>/dev/null; then fifo_waiting=yes; fi
+timeout 60 cat samples.fifo >fifo.got || true
+rc=0
+wait "$fifo_pid" || rc=$?
+t_fifo() {
+    status_is 0 && [ "$fifo_waiting" = yes ] && out_empty &&
+        [ "$(cat err)" = 'logmetrics: --output "jsonl:samples.fifo": waiting for a reader on FIFO samples.fifo' ] &&
+        [ "$(wc -l <fifo.got)" -eq 20000 ] && [ "$(grep -c '"name":"train:loss","value":100,' fifo.got)" -eq 200 ]
+}
+check "an output on a FIFO without a reader: a message, it waits, then writes everything to the reader" t_fifo
+
+# A FIFO waits before any other output's file is created: stopped while it waits, it leaves none.
+rc=0
+timeout 1 "$bin" scan --definitions small.json -q --output csv:fifo-side.csv --output jsonl:samples.fifo small.log \
+    >out 2>err || rc=$?
+t_fifo_first() { status_is 124 && err_has 'waiting for a reader on FIFO samples.fifo' && [ ! -e fifo-side.csv ]; }
+check "a FIFO without a reader is waited for before other outputs' files are created" t_fifo_first
+
 cat >epochs.json <<'EOF'
 [{"Name": "epoch", "Regex": "epoch (\\d+)"}, {"Name": "loss", "Regex": "loss=(\\S+)"}]
 EOF
@@ -591,7 +623,8 @@ t_help() {
         out_has '--quiet' && out_has '--step-metric' && out_has 'terminal' && out_has '#011' && out_has 'infinity' &&
         out_has '"5.", "1000." and "1.E-3" are numbers' && out_has 'backspace' && out_has 'final:PATH' &&
         out_has 'csv[:PATH][?header=true|false]' &&
-        out_has 'final: is a summary file, not a sample output' && out_has 'ASCII whitespace (space, \t, \v, \f, \r)' && out_has 'required literal' &&
+        out_has 'final: is a summary file, not a sample output' && out_has 'A FIFO (named pipe) as PATH waits for a reader' &&
+        out_has 'ASCII whitespace (space, \t, \v, \f, \r)' && out_has 'required literal' &&
         ! out_has "runs every definition's regex on every line"
 }
 check "scan --help: every option, the modes, the number grammar and the outputs" t_help

@@ -148,23 +148,71 @@ void check_output_files(std::span<const chosen_output> chosen, std::span<const p
     }
 }
 
+namespace {
+
+bool is_fifo(const char* path) noexcept {
+    struct stat status {};
+    return ::stat(path, &status) == 0 && S_ISFIFO(status.st_mode);
+}
+
+/// Opens an output's file for writing without truncating it, creating it when missing (and then
+/// sets `created`). On a FIFO that no reader has open, open(2) would block with no word said: it
+/// is tried without blocking first (ENXIO), and then `waiting()` says so before the open that
+/// waits for a reader, as a shell's `> fifo` does. Writes block as usual afterwards. -1 with errno
+/// set on failure.
+template <class Waiting>
+int open_output_file(const char* path, bool& created, Waiting&& waiting) {
+    int fd = ::open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 && errno == ENOENT) {
+        fd = ::open(path, O_WRONLY | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0666);
+        created = fd >= 0;
+    }
+    if (fd < 0) {
+        const int reason = errno;
+        if (reason != ENXIO || !is_fifo(path)) {  // ENXIO also means a socket or an absent device
+            errno = reason;
+            return -1;
+        }
+        waiting();
+        return ::open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        const int reason = errno;
+        ::close(fd);
+        errno = reason;
+        return -1;
+    }
+    return fd;
+}
+
+}  // namespace
+
 void outputs::open() {
     for (const chosen_output& c : chosen_) check_output_at_open(c, metric_names_);  // before any file
     // First every file is opened without truncating it (a missing one is created, and removed
-    // again if another output cannot be opened), so that a bad output destroys nothing.
+    // again if another output cannot be opened), so that a bad output destroys nothing. FIFOs go
+    // first: waiting for their readers, the scan has created no file yet.
+    std::vector<std::size_t> order;
+    for (int fifos = 1; fifos >= 0; --fifos) {
+        for (std::size_t i = 0; i < chosen_.size(); ++i) {
+            const chosen_output& c = chosen_[i];
+            if (c.to_stdout || owns_target(c.spec, *c.kind)) continue;  // the sink opens its target
+            if (is_fifo(c.spec.target->c_str()) == (fifos == 1)) order.push_back(i);
+        }
+    }
     std::vector<int> fds(chosen_.size(), -1);
     std::vector<bool> created(chosen_.size(), false);
-    for (std::size_t i = 0; i < chosen_.size(); ++i) {
-        if (chosen_[i].to_stdout || owns_target(chosen_[i].spec, *chosen_[i].kind)) continue;
+    for (const std::size_t i : order) {
         const std::string& path = *chosen_[i].spec.target;
-        int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0 && errno == ENOENT) {
-            fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
-            created[i] = fd >= 0;
-        }
+        bool made = false;
+        const int fd = open_output_file(path.c_str(), made, [&] {
+            complain("--output {:?}: waiting for a reader on FIFO {}", chosen_[i].spec.text, path);
+        });
+        created[i] = made;
         if (fd < 0) {
             const int reason = errno;
-            for (std::size_t k = 0; k < i; ++k) {
+            for (std::size_t k = 0; k < chosen_.size(); ++k) {
                 if (fds[k] >= 0) ::close(fds[k]);
                 if (created[k]) ::unlink(chosen_[k].spec.target->c_str());
             }

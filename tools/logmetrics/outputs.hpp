@@ -49,6 +49,9 @@ public:
     /// Opens every output's file, creating the missing ones, then truncates them and makes the
     /// sinks. When one cannot be opened, throws usage_error naming its spec, its path and the OS's
     /// reason, after closing the others and removing the files it created: nothing is truncated.
+    /// A FIFO that no reader has open is waited for, after a message on stderr ("waiting for a
+    /// reader on FIFO PATH"), as a shell's `> fifo` waits; FIFOs are opened before any file is
+    /// created.
     void open();
 
     /// What every monitor writes to: each sample goes to every output. It never throws.

@@ -260,9 +260,10 @@ an input, the definitions or another output, is exit 2 and nothing is truncated.
 --output X, --final FILE is --output final:FILE. final: is a summary file, not a sample output:
 unless another output (none included) is given, samples also go to stdout as JSON Lines.
   --output table --output csv:samples.csv --output final:final.json
-A failing output (a full disk) stops none of the others; the summary names it. final: holds
-each metric's last finite value (CloudWatch keeps no NaN or infinity); a metric whose values were
-all NaN or infinite is left out of it and named in the summary.
+A FIFO (named pipe) as PATH waits for a reader to open it, as '> fifo' in a shell does, saying
+so on stderr. A failing output (a full disk) stops none of the others; the summary names it.
+final: holds each metric's last finite value (CloudWatch keeps no NaN or infinity); a metric
+whose values were all NaN or infinite is left out of it and named in the summary.
 
 Steps: a sample's step counts its metric's earlier samples, unless --step-metric NAME makes it
 the latest value of metric NAME (e.g. epoch).
