@@ -21,6 +21,11 @@
 #   monitor_pcre2  the same with the PCRE2 engine (no Hyperscan header)
 #   sinks          memory_store, csv_sink and jsonl_sink fed one sample by hand (sinks.hpp)
 #   baseline       <string>, <vector> and <iostream> only: the floor for any C++20 TU here
+# and, in the separate-compilation mode (-DLOGMETRICS_SEPARATE_COMPILATION: the headers declare the
+# cold code, one TU of the program defines it by including <logmetrics/src.hpp>):
+#   full_separate     the full TU in that mode: what each of a program's files pays
+#   monitor_separate  the monitor TU in that mode
+#   src_separate      the one TU with <logmetrics/src.hpp>: paid once per program
 #
 # Usage: bash bench/compile_time.sh [--repeat N] [--keep DIR] [TU...]
 #   --repeat N   repetitions per TU (default 5; the median is printed)
@@ -40,7 +45,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 tus=("$@")
-[ ${#tus[@]} -gt 0 ] || tus=(full loader monitor monitor_pcre2 sinks baseline)
+[ ${#tus[@]} -gt 0 ] || tus=(full loader monitor monitor_pcre2 sinks baseline full_separate monitor_separate src_separate)
 cxx=${CXX:-c++}
 extra_flags=${CXXFLAGS:-}
 
@@ -142,6 +147,9 @@ int main() {
     return store.total() == 3 ? 0 : 1;
 }
 CPP
+cat > "$work/tu/src_separate.cpp" <<'CPP'
+#include <logmetrics/src.hpp>
+CPP
 cat > "$work/tu/baseline.cpp" <<'CPP'
 #include <iostream>
 #include <string>
@@ -161,25 +169,32 @@ echo "compiler: $($cxx --version | head -1)"
 echo "flags:    ${flags[*]}"
 echo "cores:    $(nproc); $(uptime | sed 's/.*load/load/')"
 echo "each TU compiled $repeat times (-c, no link); medians:"
-printf '%-14s %8s %8s %14s %9s %9s   %s\n' tu "wall s" "CPU s" "peak RSS MiB" "GGC MB" "text KB" "all wall times"
+printf '%-16s %8s %8s %14s %9s %9s   %s\n' tu "wall s" "CPU s" "peak RSS MiB" "GGC MB" "text KB" "all wall times"
 for tu in "${tus[@]}"; do
-    [ -f "$work/tu/$tu.cpp" ] || { echo "compile_time.sh: no TU named $tu" >&2; exit 1; }
+    # NAME_separate: NAME.cpp (or its own file) in the separate-compilation mode.
+    source=$work/tu/$tu.cpp
+    mode=()
+    if [[ $tu == *_separate ]]; then
+        [ -f "$source" ] || source=$work/tu/${tu%_separate}.cpp
+        mode=(-DLOGMETRICS_SEPARATE_COMPILATION)
+    fi
+    [ -f "$source" ] || { echo "compile_time.sh: no TU named $tu" >&2; exit 1; }
     : > "$work/$tu.times"
     for _ in $(seq "$repeat"); do
         /usr/bin/time -f '%e %M %U %S' -a -o "$work/$tu.times" \
-            "$cxx" "${flags[@]}" -c "$work/tu/$tu.cpp" -o "$work/$tu.o"
+            "$cxx" "${flags[@]}" "${mode[@]}" -c "$source" -o "$work/$tu.o"
     done
     wall=$(awk '{ print $1 }' "$work/$tu.times" | median)
     rss=$(awk '{ print $2 / 1024 }' "$work/$tu.times" | median)
     cpu=$(awk '{ print $3 + $4 }' "$work/$tu.times" | median)
     # GCC's -ftime-report ends with a TOTAL line whose last field is the GGC memory (2120k, 547M);
     # other compilers print no such line, and the column shows "-".
-    ggc=$("$cxx" "${flags[@]}" -ftime-report -c "$work/tu/$tu.cpp" -o "$work/$tu.o" 2>&1 |
+    ggc=$("$cxx" "${flags[@]}" "${mode[@]}" -ftime-report -c "$source" -o "$work/$tu.o" 2>&1 |
         awk '/^ *TOTAL *:/ { v = $NF; u = substr(v, length(v)); n = v + 0;
                              if (u == "k") n /= 1024; else if (u == "G") n *= 1024; printf "%.0f", n }')
     ggc=${ggc:--}
     text=$(size -A "$work/$tu.o" 2>/dev/null | awk '$1 ~ /^\.text/ { s += $2 } END { printf "%.1f", s / 1024 }')
-    printf '%-14s %8.2f %8.2f %14.0f %9s %9s   %s\n' "$tu" "$wall" "$cpu" "$rss" "$ggc" "$text" \
+    printf '%-16s %8.2f %8.2f %14.0f %9s %9s   %s\n' "$tu" "$wall" "$cpu" "$rss" "$ggc" "$text" \
         "$(awk '{ printf "%s ", $1 }' "$work/$tu.times")"
 done
 echo "after: $(uptime | sed 's/.*load/load/')"

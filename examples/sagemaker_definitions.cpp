@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
 
         std::printf("%llu lines, %llu samples\n", static_cast<unsigned long long>(monitor.stats().lines),
                     static_cast<unsigned long long>(monitor.stats().samples));
-        store.write_final_metrics(std::cout);  // [{"MetricName", "Value", "Timestamp"}]
-        std::cout << '\n';
+        // [{"MetricName", "Value", "Timestamp"}]
+        std::cout << logmetrics::final_metric_data_list_json(store.final_metrics().metrics) << '\n';
         return monitor.stats().samples > 0 ? 0 : 1;
     } catch (const logmetrics::error& e) {  // bad definitions name the definition and the problem
         std::fprintf(stderr, "%s\n", e.what());

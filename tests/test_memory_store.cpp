@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "support/samples.hpp"
 
 #include <logmetrics/sinks/fanout.hpp>
+#include <logmetrics/formats/sagemaker.hpp>
 #include <logmetrics/sinks/memory_store.hpp>
 #include <logmetrics/sinks/null.hpp>
 
@@ -76,7 +76,7 @@ TEST_CASE("memory_store keeps series and statistics", "[sink][memory]") {
     CHECK(store.names().empty());
     CHECK(store.streams().empty());
     CHECK_FALSE(store.last("loss"));
-    CHECK(store.final_metrics_json() == "[]");
+    CHECK(logmetrics::final_metric_data_list_json(store.final_metrics().metrics) == "[]");
 }
 
 TEST_CASE("memory_store statistics skip NaN; infinities count", "[sink][memory]") {
@@ -173,7 +173,7 @@ TEST_CASE("memory_store exports FinalMetricDataList JSON: each metric's last fin
     REQUIRE(final.metrics.size() == 4);
     CHECK(final.metrics[1].value.line == 3);
 
-    const std::string text = store.final_metrics_json();
+    const std::string text = logmetrics::final_metric_data_list_json(store.final_metrics().metrics);
     CHECK(text == R"([{"MetricName":"train:loss","Value":0.25,"Timestamp":1795309323.456},)"
                   R"({"MetricName":"odd \"name\"\n","Value":2,"Timestamp":1795309321.456},)"
                   R"({"MetricName":"up","Value":7.5,"Timestamp":1795309320.456},)"
@@ -190,13 +190,9 @@ TEST_CASE("memory_store exports FinalMetricDataList JSON: each metric's last fin
     CHECK(list[3]["Value"].is_number_integer());
     CHECK(list[3]["Value"].get<std::int64_t>() == 9007199254740993);  // exact beyond 2^53
 
-    std::ostringstream out;
-    store.write_final_metrics(out);
-    CHECK(out.str() == text);
-
     logmetrics::memory_store only_nan;
     only_nan.write(make_sample("loss", nan_value));
-    CHECK(only_nan.final_metrics_json() == "[]");
+    CHECK(logmetrics::final_metric_data_list_json(only_nan.final_metrics().metrics) == "[]");
     CHECK(only_nan.final_metrics().left_out == std::vector<std::string>{"loss"});
 }
 

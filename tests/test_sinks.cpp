@@ -363,7 +363,8 @@ TEST_CASE("a monitor writes to memory_store, csv and jsonl at once", "[sink][mon
         R"({"line":4,"name":"loss","value":"nan","step":2,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"
         "\n");
     // The final value is the last finite one (line 3), not the NaN of line 4.
-    CHECK(store.final_metrics_json() == R"([{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}])");
+    CHECK(logmetrics::final_metric_data_list_json(store.final_metrics().metrics) ==
+          R"([{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}])");
 }
 
 TEST_CASE("the example from the brief: a monitor into a memory_store", "[sink][monitor]") {

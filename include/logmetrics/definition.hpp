@@ -14,14 +14,9 @@
 #include <utility>
 #include <vector>
 
-// fmt/core.h, not fmt/format.h: the messages are formatted inside libfmt, and every translation
-// unit that makes a monitor includes this header, so its compile time counts.
-#include <fmt/core.h>
-
 #include "config.hpp"
 #include "error.hpp"
 #include "sample.hpp"
-#include "detail/regex/pcre2_code.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 
@@ -63,10 +58,7 @@ struct definition_problem {
 /// The name is quoted and escaped as fmt's `{:?}` does (`\"`, `\\`, `\t`, `\x00`...): a NUL would
 /// end what() early and a control byte would move a terminal's cursor; `problem.name` keeps the
 /// name exactly.
-inline std::string to_string(const definition_problem& problem) {
-    if (problem.name.empty()) return fmt::format("MetricDefinitions[{}]: {}", problem.index, problem.message);
-    return fmt::format("MetricDefinitions[{}] {:?}: {}", problem.index, problem.name, problem.message);
-}
+LOGMETRICS_DECL std::string to_string(const definition_problem& problem);
 
 /// Thrown when definitions are refused; lists every problem found, not just the first.
 class definition_error : public error {
@@ -78,14 +70,7 @@ public:
     const std::vector<definition_problem>& problems() const noexcept { return problems_; }
 
 private:
-    static std::string describe(const std::vector<definition_problem>& problems) {
-        std::string text;
-        for (const auto& p : problems) {
-            if (!text.empty()) text += "; ";
-            text += to_string(p);
-        }
-        return text;
-    }
+    static std::string describe(const std::vector<definition_problem>& problems);
 
     std::vector<definition_problem> problems_;
 };
@@ -93,40 +78,8 @@ private:
 /// Everything wrong with a list of definitions, in list order; empty when all are valid.
 /// Checks: non-empty Name and Regex, the three limits, the regex compiles (PCRE2, with the
 /// offset of the error), and it has a capture group.
-inline std::vector<definition_problem> find_problems(const std::vector<metric_definition>& definitions,
-                                                     const definition_limits& limits = {}) {
-    std::vector<definition_problem> problems;
-    if (definitions.size() > limits.max_definitions) {
-        problems.push_back({limits.max_definitions, definitions[limits.max_definitions].name,
-                            fmt::format("more than {} definitions ({} given): SageMaker's limit, which unlimited "
-                                        "limits lift",
-                                        limits.max_definitions, definitions.size())});
-    }
-    for (std::size_t i = 0; i < definitions.size(); ++i) {
-        const auto& d = definitions[i];
-        auto refuse = [&](std::string message) { problems.push_back({i, d.name, std::move(message)}); };
-        if (d.name.empty()) refuse("Name is empty");
-        if (d.name.size() > limits.max_name_length) {
-            refuse(fmt::format("Name is {} characters, over the limit of {}", d.name.size(), limits.max_name_length));
-        }
-        if (d.regex.empty()) {
-            refuse("Regex is empty");
-            continue;
-        }
-        if (d.regex.size() > limits.max_regex_length) {
-            refuse(
-                fmt::format("Regex is {} characters, over the limit of {}", d.regex.size(), limits.max_regex_length));
-        }
-        auto compiled = detail::pcre2_code::compile(d.regex);
-        if (!compiled.ok()) {
-            refuse(fmt::format("Regex does not compile at offset {}: {}", compiled.error_offset(),
-                               compiled.error_message()));
-        } else if (compiled.capture_count() < 1) {
-            refuse("Regex has no capture group: the value is capture group 1, e.g. \"loss=(\\S+)\"");
-        }
-    }
-    return problems;
-}
+LOGMETRICS_DECL std::vector<definition_problem> find_problems(const std::vector<metric_definition>& definitions,
+                                                              const definition_limits& limits = {});
 
 /// A validated, ordered list of definitions, and the metric (name) each one feeds.
 /// Duplicate names are allowed: each definition emits its own samples, and definitions that share
@@ -178,19 +131,8 @@ private:
         return out;
     }
 
-    void validate(const definition_limits& limits) const {
-        auto problems = find_problems(definitions_, limits);
-        if (!problems.empty()) LOGMETRICS_THROW(definition_error(std::move(problems)));
-    }
-
-    void index_metrics() {
-        metric_of_.resize(definitions_.size());
-        for (std::size_t i = 0; i < definitions_.size(); ++i) {
-            auto it = std::find(metric_names_.begin(), metric_names_.end(), definitions_[i].name);
-            metric_of_[i] = static_cast<std::size_t>(it - metric_names_.begin());
-            if (it == metric_names_.end()) metric_names_.push_back(definitions_[i].name);
-        }
-    }
+    void validate(const definition_limits& limits) const;
+    void index_metrics();
 
     std::vector<metric_definition> definitions_;
     std::vector<std::string> metric_names_;
@@ -198,3 +140,7 @@ private:
 };
 
 LOGMETRICS_END_NAMESPACE
+
+#if !defined(LOGMETRICS_SEPARATE_COMPILATION)
+#include "impl/definition.hpp"
+#endif

@@ -8,140 +8,36 @@
 // Keys other than Name and Regex are ignored (so annotated lists load), except "Type", a
 // logmetrics extension: "float" (default) or "integer". Parsing uses nlohmann/json.
 //
-// The one header that includes nlohmann/json, and the umbrella logmetrics.hpp does not include
-// it: parsing that library's header and instantiating its parser costs a translation unit about
-// 4 s at -O2, so only the files that load definitions pay it (bench/compile_time.sh measures it).
+// The one header that brings nlohmann/json (through impl/definitions_json.hpp), and the umbrella
+// logmetrics.hpp does not include it: parsing that library's header and instantiating its parser
+// costs a translation unit seconds at -O2, so only the files that load definitions pay it
+// (bench/compile_time.sh measures it). With LOGMETRICS_SEPARATE_COMPILATION (config.hpp) this
+// header only declares the two functions, and nlohmann/json is compiled once, in the translation
+// unit that includes <logmetrics/src.hpp>.
 
-#include <algorithm>
-#include <cstddef>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
-#include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config.hpp"
 #include "definition.hpp"
-#include "error.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
-
-namespace detail {
-
-inline const nlohmann::json& find_definition_array(const nlohmann::json& document) {
-    // A loop, not recursion: a hostile file may nest AlgorithmSpecification a million deep.
-    const nlohmann::json* at = &document;
-    while (true) {
-        if (at->is_array()) return *at;
-        if (!at->is_object()) break;
-        if (auto it = at->find("MetricDefinitions"); it != at->end()) {
-            if (!it->is_array()) LOGMETRICS_THROW(error(errc::invalid_json, "\"MetricDefinitions\" is not an array"));
-            return *it;
-        }
-        auto it = at->find("AlgorithmSpecification");
-        if (it == at->end() || !it->is_object()) break;
-        at = &*it;
-    }
-    LOGMETRICS_THROW(error(errc::invalid_json,
-                           "expected an array of {\"Name\", \"Regex\"} objects, or an object with "
-                           "\"MetricDefinitions\" (possibly inside \"AlgorithmSpecification\")"));
-}
-
-}  // namespace detail
 
 /// Parses definitions from JSON text (UTF-8, any of the three shapes above) into a validated
 /// `definition_set`. Throws `error` (invalid_json) for text that is not JSON or not one of the
 /// shapes, and `definition_error` listing every problem of every definition, in definition order.
 /// Thread-safe (no shared state).
-inline definition_set parse_definitions(std::string_view json_text,
-                                        definition_limits limits = definition_limits::sagemaker()) {
-    // nlohmann/json's lexer ends the input at a NUL byte, which would drop whatever follows it
-    // without a word; a raw NUL is never valid JSON anyway.
-    if (auto nul = json_text.find('\0'); nul != std::string_view::npos) {
-        LOGMETRICS_THROW(error(errc::invalid_json, "not valid JSON: a NUL byte at offset " + std::to_string(nul)));
-    }
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(json_text);
-    } catch (const nlohmann::json::exception& e) {
-        LOGMETRICS_THROW(error(errc::invalid_json, std::string("not valid JSON: ") + e.what()));
-    }
-    const nlohmann::json& array = detail::find_definition_array(document);
-
-    std::vector<metric_definition> definitions(array.size());
-    std::vector<definition_problem> problems;
-    std::vector<bool> malformed(array.size(), false);
-    for (std::size_t i = 0; i < array.size(); ++i) {
-        const nlohmann::json& item = array[i];
-        metric_definition& definition = definitions[i];
-        auto refuse = [&](std::string message) {
-            problems.push_back({i, definition.name, std::move(message)});
-            malformed[i] = true;
-        };
-        if (!item.is_object()) {
-            refuse(std::string("is a JSON ") + item.type_name() + ", not an object");
-            continue;
-        }
-        auto read_string = [&](const char* key, std::string& out) {
-            auto it = item.find(key);
-            if (it == item.end()) {
-                refuse(std::string("has no \"") + key + "\"");
-            } else if (!it->is_string()) {
-                refuse(std::string("\"") + key + "\" is a JSON " + it->type_name() + ", not a string");
-            } else {
-                out = it->get<std::string>();
-            }
-        };
-        read_string("Name", definition.name);
-        read_string("Regex", definition.regex);
-        if (auto it = item.find("Type"); it != item.end()) {
-            const std::string* type = it->get_ptr<const std::string*>();
-            if (type && *type == "integer")
-                definition.type = value_type::integer;
-            else if (!type || (*type != "float" && *type != "real"))
-                refuse("\"Type\" must be \"float\" or \"integer\"");
-        }
-    }
-    if (!problems.empty()) {
-        // Also report what the checks find in the well-formed definitions, then list everything in
-        // definition order (each definition's problems in the order found). The order is sorted
-        // as indices, not as problems: std::stable_sort over definition_problem would compile its
-        // merge machinery, about 9 KB of code, into every translation unit that loads definitions.
-        for (auto& p : find_problems(definitions, limits)) {
-            if (p.index >= malformed.size() || !malformed[p.index]) problems.push_back(std::move(p));
-        }
-        std::vector<std::size_t> order(problems.size());
-        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return problems[a].index != problems[b].index ? problems[a].index < problems[b].index : a < b;
-        });
-        std::vector<definition_problem> ordered;
-        ordered.reserve(problems.size());
-        for (std::size_t k : order) ordered.push_back(std::move(problems[k]));
-        LOGMETRICS_THROW(definition_error(std::move(ordered)));
-    }
-    return definition_set(std::move(definitions), limits);
-}
+LOGMETRICS_DECL definition_set parse_definitions(std::string_view json_text,
+                                                 definition_limits limits = definition_limits::sagemaker());
 
 /// Reads the file at `path` and parses it as `parse_definitions` does. Throws `error` (io_error when
 /// the file cannot be opened or read; invalid_json, prefixed with the path) or `definition_error`.
 /// Thread-safe (no shared state).
-inline definition_set load_definitions(const std::string& path,
-                                       definition_limits limits = definition_limits::sagemaker()) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) LOGMETRICS_THROW(error(errc::io_error, "cannot open definitions file \"" + path + "\""));
-    std::ostringstream text;
-    text << file.rdbuf();
-    if (file.bad()) LOGMETRICS_THROW(error(errc::io_error, "cannot read definitions file \"" + path + "\""));
-    try {
-        return parse_definitions(text.str(), limits);
-    } catch (const definition_error&) {
-        throw;
-    } catch (const error& e) {
-        LOGMETRICS_THROW(error(e.code(), path + ": " + e.message()));
-    }
-}
+LOGMETRICS_DECL definition_set load_definitions(const std::string& path,
+                                                definition_limits limits = definition_limits::sagemaker());
 
 LOGMETRICS_END_NAMESPACE
+
+#if !defined(LOGMETRICS_SEPARATE_COMPILATION)
+#include "impl/definitions_json.hpp"
+#endif

@@ -8,7 +8,9 @@
 // Not included: the JSON loader (load_definitions, parse_definitions). Include
 // "logmetrics/definitions_json.hpp" in the files that load definitions: it brings nlohmann/json,
 // whose parser costs each translation unit that includes it seconds of compile time
-// (bench/README.md, "Compile time").
+// (bench/README.md, "Compile time"); and async_sink ("logmetrics/sinks/async.hpp", which brings
+// <thread>). To compile the cold code once per program instead of in every file, see
+// LOGMETRICS_SEPARATE_COMPILATION (config.hpp, src.hpp).
 
 #include "version.hpp"
 #include "config.hpp"

@@ -113,6 +113,23 @@ struct monitor_stats {
     }
 };
 
+namespace detail {
+
+/// The longest rejected example a definition keeps, in bytes.
+inline constexpr std::size_t rejected_example_limit = 120;
+
+/// Every definition's counts at zero, each with room for its rejected example (so that keeping
+/// one never allocates while fed).
+LOGMETRICS_DECL std::vector<definition_stats> make_definition_stats(std::size_t definitions);
+
+/// Checks what a monitor is given: a positive batch size and, when `step_metric` is set, a
+/// defined metric, whose index among `definitions.metric_names()` it returns. Throws
+/// `error(errc::invalid_argument)` otherwise.
+LOGMETRICS_DECL std::optional<std::size_t> check_monitor_options(const monitor_options& options,
+                                                                 const definition_set& definitions);
+
+}  // namespace detail
+
 /// The pipeline for one stream: frame -> match -> build samples -> deliver (see the top of this
 /// file). Made by `make_monitor`; `Sinks` are values (owned) or lvalue references (held).
 ///
@@ -129,20 +146,10 @@ public:
           framer_(options_.framing, run_lines),
           scratch_(matcher_->make_scratch()),
           captures_(matcher_->definitions().size()),
-          definition_stats_(matcher_->definitions().size()),
-          metric_counts_(matcher_->definitions().metric_names().size(), 0) {
-        if (options_.batch_size == 0) LOGMETRICS_THROW(error(errc::invalid_argument, "batch_size must be positive"));
+          definition_stats_(detail::make_definition_stats(matcher_->definitions().size())),
+          metric_counts_(matcher_->definitions().metric_names().size(), 0),
+          step_metric_(detail::check_monitor_options(options_, matcher_->definitions())) {
         batch_.reserve(options_.batch_size + matcher_->definitions().size());
-        for (auto& s : definition_stats_) s.rejected_example.reserve(example_limit);
-        if (!options_.step_metric.empty()) {
-            const auto& names = matcher_->definitions().metric_names();
-            auto it = std::find(names.begin(), names.end(), options_.step_metric);
-            if (it == names.end()) {
-                LOGMETRICS_THROW(error(errc::invalid_argument,
-                                       "step_metric \"" + options_.step_metric + "\" is not a defined metric"));
-            }
-            step_metric_ = static_cast<std::size_t>(it - names.begin());
-        }
     }
 
     monitor(const monitor&) = delete;
@@ -151,29 +158,27 @@ public:
 
     /// Feeds bytes, split anywhere. Samples of complete lines reach the sinks before it returns.
     void feed(std::string_view bytes) noexcept {
-        feed_time_.reset();
-        framer_.feed(bytes, [this](const line_block& lines) { match(lines); });
-        deliver();
-        tick_if_due();
+        run_matcher match_runs = start_call();
+        framer_.feed(bytes, match_runs);
+        end_call();
     }
 
     /// Feeds one line and ends it (a '\n' is added). After a feed() that ended mid-line, it
     /// continues that line: one monitor is one stream.
     void feed_line(std::string_view line) noexcept {
-        feed_time_.reset();
-        framer_.feed_line(line, [this](const line_block& lines) { match(lines); });
-        deliver();
-        tick_if_due();
+        run_matcher match_runs = start_call();
+        framer_.feed_line(line, match_runs);
+        end_call();
     }
 
     /// End of the stream: frames the last unterminated line, delivers, ticks the sinks that have
     /// `tick`, flushes every sink.
     void finish() noexcept {
-        feed_time_.reset();
-        framer_.finish([this](const line_block& lines) { match(lines); });
+        run_matcher match_runs = start_call();
+        framer_.finish(match_runs);
         deliver();
         if constexpr (sink_set_type::any_ticking()) tick(feed_time());
-        flush();
+        sinks_.flush();
     }
 
     /// finish(), then closes every sink that has `close()`: for a monitor that owns its sinks.
@@ -240,12 +245,33 @@ public:
 
 private:
     using sink_set_type = detail::sink_set<detail::sink_tuple<Sinks...>>;
-    static constexpr std::size_t example_limit = 120;
     static constexpr std::chrono::seconds tick_interval{1};
     // A block matcher scans long runs in one pass. A matcher that takes lines one by one gets short
     // runs, so it reads each line while the framer's scan left it in L1 (16 lines of a training
     // log are about 2 KiB); with 4096-line runs the PCRE2 engine measured 5% slower.
     static constexpr std::size_t run_lines = block_regex_matcher<Matcher> ? line_framer::default_max_run_lines : 16;
+
+    // ---- each feed call: frame -> match -> build samples -> deliver ----
+
+    /// What the framer calls with each run of whole lines. One type for feed, feed_line and
+    /// finish, passed as an lvalue by all three, so the framer is compiled once per monitor type.
+    struct run_matcher {
+        monitor* self;
+        void operator()(const line_block& lines) const noexcept { self->match(lines); }
+    };
+
+    /// The start of a feed call: the lines it brings arrived together, so the clock is read at
+    /// most once per call (`feed_time()`); returns what the framer hands the runs to.
+    run_matcher start_call() noexcept {
+        feed_time_.reset();
+        return run_matcher{this};
+    }
+
+    /// The end of feed and feed_line: what is batched reaches the sinks, and the tick when due.
+    void end_call() noexcept {
+        deliver();
+        tick_if_due();
+    }
 
     // ---- match: a block of lines from the framer -> captures, line by line ----
 
@@ -353,7 +379,7 @@ private:
     void reject(definition_stats& stats, const capture& c, std::uint64_t line) noexcept {
         if (stats.rejected++ == 0) {
             std::string_view text = c.result == capture::status::group_unset ? "(group 1 did not take part)" : c.text;
-            stats.rejected_example.assign(text.substr(0, example_limit));  // within reserved capacity
+            stats.rejected_example.assign(text.substr(0, detail::rejected_example_limit));  // within reserved capacity
             stats.rejected_example_line = line;
         }
     }
@@ -422,3 +448,7 @@ monitor<matcher_of<Engine>, Sinks...> make_monitor(const definition_set& definit
 }
 
 LOGMETRICS_END_NAMESPACE
+
+#if !defined(LOGMETRICS_SEPARATE_COMPILATION)
+#include "impl/monitor.hpp"
+#endif

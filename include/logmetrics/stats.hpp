@@ -10,11 +10,17 @@
 // `nanmin`, `nanmax`, `nanmean` do: one diverged step does not hide the rest of the series, and
 // `last` and `nan` still show it. Infinities count: a mean over `inf` is `inf`, over `inf` and
 // `-inf` it is NaN, and `min`/`max` may be infinite. `last_finite` skips both.
+//
+// `final_metric_list` gathers the last finite values of many series: the data of SageMaker's
+// FinalMetricDataList, which formats/sagemaker.hpp writes.
 
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "config.hpp"
 #include "sample.hpp"
@@ -85,6 +91,30 @@ struct series_summary {
 
     /// Whether no value was observed.
     bool empty() const noexcept { return count == 0; }
+};
+
+/// One entry of SageMaker's FinalMetricDataList: a metric's final value, its last finite one
+/// (formats/sagemaker.hpp says why, and writes the list as JSON).
+struct final_metric {
+    std::string name;   ///< MetricName
+    observation value;  ///< the last finite value (Value) and when it was read (Timestamp)
+};
+
+/// The entries of FinalMetricDataList, and the metrics that have none.
+struct final_metric_list {
+    std::vector<final_metric> metrics;  ///< in the order added
+    std::vector<std::string> left_out;  ///< metrics whose every value was NaN or infinite
+
+    /// Adds the metric `name` from its summary: an entry with its last finite value, or its name
+    /// in `left_out` when it has none. A summary with no values at all is skipped.
+    void add(std::string_view name, const series_summary& summary) {
+        if (summary.empty()) return;
+        if (summary.last_finite) {
+            metrics.push_back({std::string(name), *summary.last_finite});
+        } else {
+            left_out.emplace_back(name);
+        }
+    }
 };
 
 LOGMETRICS_END_NAMESPACE

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The program every consumer test builds (find_package, add_subdirectory, pkg-config): it loads
 // three definitions from JSON, feeds a small log in chunks that split lines anywhere, and checks
-// each sample. It runs every engine the build has and exits non-zero on the first mismatch.
+// each sample. It runs every engine the build has and exits non-zero on the first mismatch. Built
+// header-only, and in the separate-compilation mode (consumer_common.cmake, CONSUMER_SEPARATE).
 
 #include <logmetrics/definitions_json.hpp>
 #include <logmetrics/logmetrics.hpp>
@@ -71,16 +72,33 @@ int check(const char* engine_name) {
         return fail(engine_name, "memory_store disagrees with the samples");
     }
     if (monitor.stats().rejected != 1) return fail(engine_name, "expected one rejected capture (n/a)");
+    const auto final_values = store.final_metrics();
+    if (final_values.metrics.size() != 3 || final_values.metrics[0].value.value != 0.25) {
+        return fail(engine_name, "final_metrics() differs from the last values");
+    }
     std::printf("%s: ok (%zu samples)\n", engine_name, seen.size());
     return 0;
 }
 
 }  // namespace
 
+/// A refused definition is reported with its position, name and reason.
+int check_refused() {
+    try {
+        logmetrics::definition_set refused({{"train:loss", "loss=\\S+"}});
+    } catch (const logmetrics::definition_error& e) {
+        const std::string_view expected_message = "MetricDefinitions[0] \"train:loss\": Regex has no capture group";
+        if (std::string_view(e.what()).find(expected_message) != std::string_view::npos) return 0;
+        return fail("definitions", e.what());
+    }
+    return fail("definitions", "a regex without a capture group was accepted");
+}
+
 int main() {
     std::printf("logmetrics %d.%d.%d, end\n", LOGMETRICS_VERSION_MAJOR, LOGMETRICS_VERSION_MINOR,
                 LOGMETRICS_VERSION_PATCH);
-    int failures = check<logmetrics::pcre2_engine>("pcre2");
+    int failures = check_refused();
+    failures += check<logmetrics::pcre2_engine>("pcre2");
     std::string engines = "pcre2";
 #if defined(LOGMETRICS_HAS_HYPERSCAN) && LOGMETRICS_HAS_HYPERSCAN
     failures += check<logmetrics::hyperscan_engine>("hyperscan");

@@ -8,7 +8,8 @@
 // float (a JSON number) and CloudWatch refuses NaN and infinities, so a non-finite value cannot be
 // a final value; a NaN after the last good step (a diverged run) does not erase what the metric
 // reached. A metric whose values were all NaN or infinite has no final value: it is not in the
-// list, and `final_metric_list::left_out` names it, for the caller to report.
+// list, and `final_metric_list::left_out` names it, for the caller to report. `final_metric_list`
+// (stats.hpp) holds the values; `memory_store::final_metrics()` gives them for what it stored.
 //
 // - MetricName: a JSON string (detail/text/json_escape.hpp: escaped by hand, ill-formed UTF-8
 //   replaced; fmt's `{:?}` is not JSON).
@@ -18,8 +19,6 @@
 
 #include <span>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -30,29 +29,6 @@
 #include "../stats.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
-
-/// One entry of FinalMetricDataList.
-struct final_metric {
-    std::string name;   ///< MetricName
-    observation value;  ///< the last finite value (Value) and when it was read (Timestamp)
-};
-
-/// The entries of FinalMetricDataList, and the metrics that have none.
-struct final_metric_list {
-    std::vector<final_metric> metrics;  ///< in the order added
-    std::vector<std::string> left_out;  ///< metrics whose every value was NaN or infinite
-
-    /// Adds the metric `name` from its summary: an entry with its last finite value, or its name
-    /// in `left_out` when it has none. A summary with no values at all is skipped.
-    void add(std::string_view name, const series_summary& summary) {
-        if (summary.empty()) return;
-        if (summary.last_finite) {
-            metrics.push_back({std::string(name), *summary.last_finite});
-        } else {
-            left_out.emplace_back(name);
-        }
-    }
-};
 
 /// Appends the FinalMetricDataList JSON of `metrics` to `out` (see the file's notes). Values that
 /// are not finite (only a caller's own entries can hold one) are written as the strings "nan",

@@ -33,8 +33,6 @@
 #include <string_view>
 #include <vector>
 
-#include <fmt/core.h>
-
 #include "../config.hpp"
 #include "../definition.hpp"
 #include "../detail/hyperscan/handles.hpp"
@@ -55,32 +53,16 @@ public:
         std::vector<std::uint32_t> last_line;   // match_block: per definition, last line reported + 1
     };
 
-    explicit hyperscan_matcher(const definition_set& definitions) : exact_(definitions), plans_(definitions.size()) {
-        if (hs_valid_platform() != HS_SUCCESS) {
-            LOGMETRICS_THROW(error(errc::engine_unavailable,
-                                   "Hyperscan needs a CPU with SSSE3; use the pcre2 engine on this machine"));
-        }
-        choose_plans();
-        build_database();
-        some_pcre2_only_ = std::any_of(plans_.begin(), plans_.end(),
-                                       [](const auto& p) { return p.plan == hyperscan_plan::pcre2_only; });
-    }
+    /// Chooses each definition's plan and builds the Hyperscan database. Throws
+    /// `error(errc::engine_unavailable)` on a CPU without SSSE3, `error(errc::engine_failed)` when
+    /// Hyperscan cannot build the database or its scratch.
+    explicit hyperscan_matcher(const definition_set& definitions);
 
     const definition_set& definitions() const noexcept { return exact_.definitions(); }
 
-    scratch_type make_scratch() const {
-        const std::size_t n = plans_.size();
-        scratch_type scratch{
-            exact_.make_scratch(), nullptr, std::vector<std::uint8_t>(n, 0), {}, std::vector<std::uint32_t>(n, 0)};
-        if (prototype_scratch_) {
-            hs_scratch_t* clone = nullptr;
-            if (hs_clone_scratch(prototype_scratch_.get(), &clone) != HS_SUCCESS) {
-                LOGMETRICS_THROW(error(errc::engine_failed, "Hyperscan could not allocate scratch space"));
-            }
-            scratch.hs.reset(clone);
-        }
-        return scratch;
-    }
+    /// Per-thread state: PCRE2's and a clone of Hyperscan's scratch. Throws
+    /// `error(errc::engine_failed)` when either cannot be allocated.
+    scratch_type make_scratch() const;
 
     /// One line on its own.
     void match(std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
@@ -236,49 +218,8 @@ private:
         return 0;
     }
 
-    void choose_plans() {
-        for (std::size_t i = 0; i < plans_.size(); ++i) {
-            plans_[i] = detail::choose_plan(definitions()[i].regex, exact_.matches_empty(i));
-        }
-    }
-
-    void build_database() {
-        for (;;) {
-            std::vector<const char*> expressions;
-            std::vector<unsigned> flags, ids;
-            for (std::size_t i = 0; i < plans_.size(); ++i) {
-                if (plans_[i].plan == hyperscan_plan::pcre2_only) continue;
-                expressions.push_back(plans_[i].pattern.c_str());
-                flags.push_back(detail::hs_scan_flags |
-                                (plans_[i].plan == hyperscan_plan::prefilter ? HS_FLAG_PREFILTER : 0u));
-                ids.push_back(static_cast<unsigned>(i));
-            }
-            if (expressions.empty()) return;  // every definition runs on PCRE2
-            hs_database_t* db = nullptr;
-            hs_compile_error_t* raw_error = nullptr;
-            if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                                 static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
-                                 &raw_error) == HS_SUCCESS) {
-                database_.reset(db);
-                break;
-            }
-            detail::hs_compile_error_ptr compile_error(raw_error);
-            std::string message = compile_error && compile_error->message ? compile_error->message : "unknown";
-            int culprit = compile_error ? compile_error->expression : -1;
-            if (culprit < 0) {  // not one definition's fault (e.g. the whole set is too large)
-                LOGMETRICS_THROW(
-                    error(errc::engine_failed, fmt::format("Hyperscan could not build its database of {} patterns: {}",
-                                                           expressions.size(), message)));
-            }
-            std::size_t i = ids[static_cast<std::size_t>(culprit)];
-            plans_[i] = {hyperscan_plan::pcre2_only, {}, message};  // run it on PCRE2, build the rest again
-        }
-        hs_scratch_t* scratch = nullptr;
-        if (hs_alloc_scratch(database_.get(), &scratch) != HS_SUCCESS) {
-            LOGMETRICS_THROW(error(errc::engine_failed, "Hyperscan could not allocate scratch space"));
-        }
-        prototype_scratch_.reset(scratch);
-    }
+    void choose_plans();
+    void build_database();
 
     pcre2_matcher exact_;
     std::vector<detail::scan_plan> plans_;  // per definition
@@ -296,3 +237,7 @@ static_assert(block_regex_matcher<hyperscan_matcher>);
 static_assert(matcher_engine<hyperscan_engine>);
 
 LOGMETRICS_END_NAMESPACE
+
+#if !defined(LOGMETRICS_SEPARATE_COMPILATION)
+#include "../impl/matchers/hyperscan.hpp"
+#endif

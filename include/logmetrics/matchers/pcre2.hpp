@@ -17,14 +17,11 @@
 #include <string_view>
 #include <vector>
 
-#include <fmt/core.h>
-
 #include "../config.hpp"
 #include "../definition.hpp"
 #include "../detail/regex/direct_capture.hpp"
 #include "../detail/regex/literal_filter.hpp"
 #include "../detail/regex/pcre2_code.hpp"
-#include "../detail/regex/regex_outline.hpp"
 #include "../error.hpp"
 #include "../matcher.hpp"
 
@@ -37,31 +34,15 @@ public:
         std::vector<std::uint8_t> literal_found;  // per definition, for the current line
     };
 
-    explicit pcre2_matcher(definition_set definitions) : definitions_(std::move(definitions)) {
-        codes_.reserve(definitions_.size());
-        std::vector<std::string> literals;
-        for (std::size_t i = 0; i < definitions_.size(); ++i) {
-            literals.push_back(detail::required_literal(definitions_[i].regex));
-            min_lengths_.push_back(0);
-            codes_.push_back(detail::pcre2_code::compile(definitions_[i].regex));
-            if (!codes_.back().ok()) {  // definition_set validated it already; only memory can fail
-                LOGMETRICS_THROW(
-                    error(errc::engine_failed, fmt::format("PCRE2 could not compile definition {} {:?}: {}", i,
-                                                           definitions_[i].name, codes_.back().error_message())));
-            }
-            min_lengths_.back() = codes_.back().min_length();
-            direct_.push_back(detail::direct_capture::from(definitions_[i].regex));
-        }
-        filter_ = detail::literal_filter(literals);
-    }
+    /// Compiles every definition (JIT where it can), its literal filter and direct captures.
+    /// Throws `error(errc::engine_failed)` when PCRE2 cannot (only memory can fail by then).
+    explicit pcre2_matcher(definition_set definitions);
 
     const definition_set& definitions() const noexcept { return definitions_; }
 
-    scratch_type make_scratch() const {
-        scratch_type scratch{detail::pcre2_scratch{}, std::vector<std::uint8_t>(codes_.size(), 0)};
-        if (!scratch.pcre2.ok()) LOGMETRICS_THROW(error(errc::engine_failed, "PCRE2 could not allocate match data"));
-        return scratch;
-    }
+    /// Per-thread state for `match`: PCRE2 match data and a JIT stack. Throws
+    /// `error(errc::engine_failed)` when PCRE2 cannot allocate them.
+    scratch_type make_scratch() const;
 
     /// Searches `line` with every definition whose literal it contains, in definition order.
     void match(std::string_view line, scratch_type& scratch, capture_list& out) const noexcept {
@@ -123,3 +104,7 @@ static_assert(regex_matcher<pcre2_matcher>);
 static_assert(matcher_engine<pcre2_engine>);
 
 LOGMETRICS_END_NAMESPACE
+
+#if !defined(LOGMETRICS_SEPARATE_COMPILATION)
+#include "../impl/matchers/pcre2.hpp"
+#endif

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // memory_store: a thread-safe sink that keeps every sample in memory, one series per metric name,
-// each with its running summary (stats.hpp: last, min, max, mean, counts), and the
-// FinalMetricDataList export that SageMaker's DescribeTrainingJob returns (each metric's last
-// finite value, formats/sagemaker.hpp).
+// each with its running summary (stats.hpp: last, min, max, mean, counts), and each metric's final
+// value as SageMaker's FinalMetricDataList holds it (its last finite value: `final_metrics()`;
+// formats/sagemaker.hpp writes the JSON, so that only the files that write it compile the writer).
 //
 // Unlike the other sinks, it locks itself: it is a query object, read by other threads (a
 // dashboard, a health check, the code that started the job) while monitors write to it, so the
@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
-#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,7 +21,6 @@
 
 #include "../config.hpp"
 #include "../detail/string_table.hpp"
-#include "../formats/sagemaker.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"
 #include "../stats.hpp"
@@ -58,152 +56,67 @@ public:
     memory_store() = default;
 
     /// Moving takes the other store's lock; the moved-from store is empty.
-    memory_store(memory_store&& other) {
-        std::lock_guard lock(other.mutex_);
-        take(other);
-    }
-
-    memory_store& operator=(memory_store&& other) {
-        if (this != &other) {
-            std::scoped_lock lock(mutex_, other.mutex_);
-            take(other);
-        }
-        return *this;
-    }
+    memory_store(memory_store&& other);
+    memory_store& operator=(memory_store&& other);
 
     memory_store(const memory_store&) = delete;
     memory_store& operator=(const memory_store&) = delete;
     ~memory_store() = default;
 
     /// Stores one sample (its name and stream label are copied the first time they are seen).
-    void write(const sample& s) {
-        std::lock_guard lock(mutex_);
-        append(s);
-    }
+    void write(const sample& s);
 
     /// Stores a batch under one lock.
-    void write(std::span<const sample> batch) {
-        std::lock_guard lock(mutex_);
-        for (const sample& s : batch) append(s);
-    }
+    void write(std::span<const sample> batch);
 
     /// Nothing to flush: samples are visible as soon as write() returns.
     void flush() noexcept {}
 
     /// The latest value of `name`; empty when it has no samples.
-    std::optional<double> last(std::string_view name) const {
-        std::lock_guard lock(mutex_);
-        const series_data* found = find(name);
-        if (!found) return std::nullopt;
-        return found->summary.last.value;
-    }
+    std::optional<double> last(std::string_view name) const;
 
     /// The latest point of `name`; empty when it has no samples.
-    std::optional<point> last_point(std::string_view name) const {
-        std::lock_guard lock(mutex_);
-        const series_data* found = find(name);
-        if (!found) return std::nullopt;
-        return found->points.back();
-    }
+    std::optional<point> last_point(std::string_view name) const;
 
     /// The smallest value of `name`, NaN skipped (see the class notes).
-    std::optional<double>(min)(std::string_view name) const {
-        return statistic(name, [](const series_summary& s) { return s.min; });
-    }
+    std::optional<double>(min)(std::string_view name) const;
 
     /// The largest value of `name`, NaN skipped (see the class notes).
-    std::optional<double>(max)(std::string_view name) const {
-        return statistic(name, [](const series_summary& s) { return s.max; });
-    }
+    std::optional<double>(max)(std::string_view name) const;
 
     /// The arithmetic mean of the values of `name`, NaN skipped (see the class notes).
-    std::optional<double> mean(std::string_view name) const {
-        return statistic(name, [](const series_summary& s) { return s.mean(); });
-    }
+    std::optional<double> mean(std::string_view name) const;
 
     /// The running summary of `name` (last, last finite, min, max, mean, counts); empty when it
     /// has no samples.
-    std::optional<series_summary> summary(std::string_view name) const {
-        std::lock_guard lock(mutex_);
-        const series_data* found = find(name);
-        if (!found) return std::nullopt;
-        return found->summary;
-    }
+    std::optional<series_summary> summary(std::string_view name) const;
 
     /// How many samples `name` has, NaN included.
-    std::size_t count(std::string_view name) const {
-        std::lock_guard lock(mutex_);
-        const series_data* found = find(name);
-        return found ? found->points.size() : 0;
-    }
+    std::size_t count(std::string_view name) const;
 
     /// How many samples the store holds, over all names.
-    std::size_t total() const {
-        std::lock_guard lock(mutex_);
-        return total_;
-    }
+    std::size_t total() const;
 
     /// A copy of the points of `name`, oldest first; empty when it has none.
-    std::vector<point> series(std::string_view name) const {
-        std::lock_guard lock(mutex_);
-        const series_data* found = find(name);
-        return found ? found->points : std::vector<point>{};
-    }
+    std::vector<point> series(std::string_view name) const;
 
     /// The metric names seen, in order of their first sample.
-    std::vector<std::string> names() const {
-        std::lock_guard lock(mutex_);
-        std::vector<std::string> out;
-        out.reserve(series_.size());
-        for (std::size_t id = 0; id < series_.size(); ++id) {
-            if (!series_[id].points.empty()) out.emplace_back(name_of(id));
-        }
-        return out;
-    }
+    std::vector<std::string> names() const;
 
     /// The stream labels seen, in order of first sample; `point::stream` indexes this list.
-    std::vector<std::string> streams() const {
-        std::lock_guard lock(mutex_);
-        const auto labels = streams_.strings();
-        return std::vector<std::string>(labels.begin(), labels.end());
-    }
+    std::vector<std::string> streams() const;
 
     /// Whether the store holds no samples.
-    bool empty() const {
-        std::lock_guard lock(mutex_);
-        return total_ == 0;
-    }
+    bool empty() const;
 
     /// Forgets every sample, name and stream label.
-    void clear() {
-        std::lock_guard lock(mutex_);
-        series_.clear();
-        names_ = detail::string_table{};
-        streams_ = detail::string_table{};
-        total_ = 0;
-    }
+    void clear();
 
     /// Each metric's final value, as SageMaker's `FinalMetricDataList` holds it: its **last finite**
     /// sample (formats/sagemaker.hpp says why), in `names()` order; the metrics whose samples
-    /// were all NaN or infinite are in `left_out` instead, for the caller to report.
-    final_metric_list final_metrics() const {
-        std::lock_guard lock(mutex_);
-        final_metric_list list;
-        for (std::size_t id = 0; id < series_.size(); ++id)
-            list.add(name_of(id), series_[id].summary);  // empty: skipped
-        return list;
-    }
-
-    /// `final_metrics()` as FinalMetricDataList JSON (formats/sagemaker.hpp), e.g.
-    /// `[{"MetricName":"loss","Value":0.25,"Timestamp":1795309323.456}]` (compact, no final
-    /// newline); `[]` when no metric has a finite value.
-    std::string final_metrics_json() const { return final_metric_data_list_json(final_metrics().metrics); }
-
-    /// Writes `final_metrics_json()` to `out`.
-    void write_final_metrics(std::ostream& out) const {
-        const std::string text = final_metrics_json();
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    }
+    /// were all NaN or infinite are in `left_out` instead, for the caller to report. As JSON:
+    /// `final_metric_data_list_json(store.final_metrics().metrics)` (formats/sagemaker.hpp).
+    final_metric_list final_metrics() const;
 
 private:
     struct series_data {
@@ -211,22 +124,9 @@ private:
         series_summary summary;
     };
 
-    void take(memory_store& other) {
-        series_ = std::exchange(other.series_, {});
-        names_ = std::move(other.names_);  // leaves other's tables empty
-        streams_ = std::move(other.streams_);
-        total_ = std::exchange(other.total_, 0);
-    }
-
-    std::string_view name_of(std::size_t id) const noexcept {
-        return names_[static_cast<detail::string_table::id_type>(id)];
-    }
-
-    const series_data* find(std::string_view name) const {
-        const auto id = names_.find(name);
-        if (!id || series_[*id].points.empty()) return nullptr;  // empty: its first append failed
-        return &series_[*id];
-    }
+    void take(memory_store& other);
+    std::string_view name_of(std::size_t id) const noexcept;
+    const series_data* find(std::string_view name) const;
 
     template <class F>
     std::optional<double> statistic(std::string_view name, F&& get) const {
@@ -236,27 +136,7 @@ private:
         return get(found->summary);
     }
 
-    void append(const sample& s) {
-        point p;
-        p.value = s.value;
-        p.integer = s.integer;
-        p.time = s.time;
-        p.step = s.step;
-        p.line = s.line;
-        p.stream = streams_.intern(s.stream);
-        p.type = s.type;
-        // Names get ids 0, 1, 2... in order of first sight, and series_ follows: the id is the
-        // series' position. The room for a new series is made first, so that every id has its
-        // series; if storing the point then throws, a new series stays empty, which the queries
-        // take for absent, and the name's next sample fills it.
-        if (series_.size() == series_.capacity()) series_.reserve(series_.empty() ? 8 : 2 * series_.size());
-        const auto id = names_.intern(s.name);
-        if (id == series_.size()) series_.emplace_back();  // no throw: the capacity is there
-        series_data& target = series_[id];
-        target.points.push_back(p);
-        target.summary.observe(s);
-        ++total_;
-    }
+    void append(const sample& s);
 
     mutable std::mutex mutex_;
     std::vector<series_data> series_;  // position = the name's id in names_
@@ -269,3 +149,7 @@ static_assert(metric_sink<memory_store>);
 static_assert(batch_metric_sink<memory_store>);
 
 LOGMETRICS_END_NAMESPACE
+
+#if !defined(LOGMETRICS_SEPARATE_COMPILATION)
+#include "../impl/sinks/memory_store.hpp"
+#endif
