@@ -131,7 +131,8 @@ public:
     /// write-out (by the monitor's clock). Never throws; failures are counted.
     void tick(timestamp now) {
         if (last_write_out_ == timestamp{}) last_write_out_ = now;
-        if (now - last_write_out_ < options_.flush_interval) return;
+        // A clock set back starts the interval again rather than holding records until it catches up.
+        if (now >= last_write_out_ && now - last_write_out_ < options_.flush_interval) return;
         last_write_out_ = now;
         write_out_all();
     }
