@@ -11,6 +11,8 @@
 //                          the last values, then the whole exposition written, per batch (what a
 //                          textfile rewrite at every batch would cost, without the file)
 //   prometheus/exposition_1024_series  the exposition alone, of 1024 series (128 streams), per series
+//   tensorboard/batch_256  TensorBoard event records (formats/tensorboard.hpp: protobuf and
+//                          TFRecord framing with two CRC-32Cs), into a reused buffer, no file
 //   number/*               doubles as text: std::to_chars (used) against fmt (see number_text.hpp)
 //   (the CLI's table)      section at the end, for the `table` output
 //
@@ -40,6 +42,7 @@
 
 #include <logmetrics/detail/text/number_text.hpp>
 #include <logmetrics/formats/prometheus.hpp>
+#include <logmetrics/formats/tensorboard.hpp>
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
@@ -246,6 +249,25 @@ BENCHMARK(jsonl_one_at_a_time)->Name("jsonl_sink/one_at_a_time");
 BENCHMARK(emf_batch)->Name("emf/batch_256");
 BENCHMARK(prometheus_batch)->Name("prometheus/batch_256");
 BENCHMARK(prometheus_exposition)->Name("prometheus/exposition_1024_series");
+
+// TensorBoard: the format alone (tensorboard_sink adds a write(2) per 64 KiB), each batch's
+// records appended to one reused buffer, as the sink's per-file buffer takes them.
+void tensorboard_batch(benchmark::State& state) {
+    const std::span<const logmetrics::sample> batch(workload());
+    logmetrics::tensorboard_format format;
+    fmt::memory_buffer out;
+    std::uint64_t bytes = 0;
+    for (auto _ : state) {
+        out.clear();
+        for (const logmetrics::sample& s : batch) format.append(out, s);
+        bytes += out.size();
+        benchmark::DoNotOptimize(out.data());
+    }
+    discarding_buffer counted;
+    counted.bytes = bytes;
+    report(state, counted, 0);
+}
+BENCHMARK(tensorboard_batch)->Name("tensorboard/batch_256");
 
 // ---------------------------------------------------------------------------------------------
 // Doubles: std::to_chars (what number_text.hpp uses) against fmt's FMT_COMPILE("{}"), over the

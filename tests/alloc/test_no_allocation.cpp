@@ -26,6 +26,7 @@
 #include "logmetrics/monitor.hpp"
 #include "logmetrics/sinks/csv.hpp"
 #include "logmetrics/sinks/emf.hpp"
+#include "logmetrics/sinks/tensorboard.hpp"
 #include "logmetrics/sinks/jsonl.hpp"
 #include "logmetrics/sinks/prometheus_textfile.hpp"
 #include "logmetrics/sinks/async.hpp"
@@ -363,4 +364,54 @@ TEST_CASE("async_sink writes without allocating once every name and label was se
 
     CHECK(allocations.load() == 0);  // counted on every thread: the writer's and the worker's
     sink.with_inner([](const counting_sink& inner) { CHECK(inner.samples == 3000 + 40'000); });
+}
+
+TEST_CASE("the tensorboard sink writes its event files without allocating once its runs exist",
+          "[alloc][tensorboard]") {
+    std::string pattern = (std::filesystem::temp_directory_path() / "logmetrics-alloc-tb-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    const std::filesystem::path dir(pattern);
+    const auto start = logmetrics::timestamp{} + std::chrono::milliseconds(1'795'309'323'456);
+    {
+        logmetrics::tensorboard_options options;
+        options.run_per_stream = true;
+        options.buffer_bytes = 4096;  // written out several times per batch
+        logmetrics::tensorboard_sink sink(dir, options);
+        // Two streams, 8 metrics; a NaN now and then (written), a value beyond float range (dropped).
+        std::vector<logmetrics::sample> batch(256);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            batch[i].name = i % 8 == 0 ? "validation/accuracy" : "train/loss";
+            batch[i].stream = i % 2 == 0 ? "a stream label longer than any small-string buffer" : "pod-1";
+            batch[i].value = i % 7 == 0 ? std::numeric_limits<double>::quiet_NaN() : 1.0 / static_cast<double>(i + 1);
+            if (i == 100) batch[i].value = 1e300;
+            batch[i].time = start + std::chrono::milliseconds(i);
+            batch[i].step = i;
+        }
+        const std::span<const logmetrics::sample> samples(batch);
+        sink.write(samples);  // warm up: makes both runs and grows their buffers
+        sink.tick(start);
+
+        allocations = 0;
+        counting = true;
+        for (int i = 0; i < 20; ++i) {
+            sink.write(samples);
+            sink.write(samples[static_cast<std::size_t>(i)]);
+            sink.tick(start + std::chrono::seconds(10 * (i + 1)));
+        }
+        sink.flush();
+        counting = false;
+
+        CHECK(allocations.load() == 0);
+        CHECK(sink.files().size() == 2);
+        const auto drops = sink.drops();
+        CHECK(drops[0].reason == "value beyond float range");
+        CHECK(drops[0].count == 22);  // one per batch, the warm-up included
+        sink.close();
+        // Every sample but the dropped ones is in the files: 16 bytes of framing and at least 30 of
+        // event each.
+        std::uintmax_t bytes = 0;
+        for (const auto& file : sink.files()) bytes += std::filesystem::file_size(file);
+        CHECK(bytes >= (22 * 256 + 20 - 22) * 46);
+    }
+    std::filesystem::remove_all(dir);
 }

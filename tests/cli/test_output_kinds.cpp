@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "command.hpp"
 #include "output_kinds.hpp"
 #include "support/catch.hpp"
@@ -48,7 +50,7 @@ constexpr output_kind with_push[] = {
 }  // namespace
 
 TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][output_kinds]") {
-    for (const char* name : {"jsonl", "csv", "table", "final", "emf", "prometheus-textfile", "none"}) {
+    for (const char* name : {"jsonl", "csv", "table", "final", "emf", "prometheus-textfile", "tensorboard", "none"}) {
         const output_kind* kind = find_output_kind(name);
         REQUIRE(kind != nullptr);
         CHECK(kind->name == name);
@@ -62,7 +64,7 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
           "emf[:PATH|tcp://HOST[:PORT]|udp://"
           "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
           "VALUE], prometheus-textfile:PATH[?interval=VALUE][?stream=VALUE][?label.NAME=VALUE][?prefix=VALUE][?colons="
-          "keep|replace][?fsync=true|false], none");
+          "keep|replace][?fsync=true|false], tensorboard:DIR[?flush=VALUE], none");
 }
 
 TEST_CASE("check_output_spec: the kind, its target and its options", "[cli][output_kinds]") {
@@ -112,7 +114,7 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
           "emf[:PATH|tcp://HOST[:PORT]|udp://"
           "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
           "VALUE], prometheus-textfile:PATH[?interval=VALUE][?stream=VALUE][?label.NAME=VALUE][?prefix=VALUE][?colons="
-          "keep|replace][?fsync=true|false], none");
+          "keep|replace][?fsync=true|false], tensorboard:DIR[?flush=VALUE], none");
     CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
 }
 
@@ -216,4 +218,27 @@ TEST_CASE("check_output_at_open: metrics one Prometheus name would merge, a miss
           R"(no directory "/nonexistent-dir")");
     CHECK(refusal_at_open("csv:/nonexistent-dir/m.csv", clash) == "(accepted)");  // said when opened
     CHECK_FALSE(std::filesystem::exists(dir + "/m.prom"));                        // nothing written
+}
+
+TEST_CASE("tensorboard: a directory, never stdout; its files are the sink's", "[cli][output_kinds][tensorboard]") {
+    const output_kind& tensorboard = *find_output_kind("tensorboard");
+    CHECK(tensorboard.target == target_rule::directory);
+    for (const char* good : {"tensorboard:runs/job1", "tensorboard:/tmp/x?flush=1", "tensorboard:r?flush=86400"}) {
+        CAPTURE(good);
+        CHECK(refusal(parse_output_spec(good)) == "(accepted)");
+        CHECK_FALSE(uses_stdout(parse_output_spec(good), tensorboard));
+        CHECK(owns_target(parse_output_spec(good), tensorboard));
+    }
+    CHECK(refusal(parse_output_spec("tensorboard")) == "tensorboard needs a directory: tensorboard:DIR");
+    CHECK(refusal(parse_output_spec("tensorboard:-")) == "tensorboard needs a directory: tensorboard:DIR");
+    for (const char* bad : {"0", "-1", "1.5", "x", "86401"}) {
+        CAPTURE(bad);
+        CHECK(refusal(parse_output_spec(std::string("tensorboard:r?flush=") + bad)) ==
+              fmt::format("flush=\"{}\": whole seconds, 1 to 86400", bad));
+    }
+    CHECK(refusal(parse_output_spec("tensorboard:r?queue=1")) ==
+          "tensorboard does not take the option queue (it takes flush)");
+    // Not stdout, and not final:, so no JSON Lines on stdout unless asked.
+    using list = std::vector<std::string>;
+    CHECK(names(choose_outputs(list{"tensorboard:runs"})) == list{"tensorboard:runs"});
 }

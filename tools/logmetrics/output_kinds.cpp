@@ -23,6 +23,7 @@
 #include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
 #include <logmetrics/sinks/prometheus_textfile.hpp>
+#include <logmetrics/sinks/tensorboard.hpp>
 
 #include "command.hpp"
 #include "final_sink.hpp"
@@ -182,6 +183,32 @@ any_sink make_prometheus_textfile(const output_spec& spec, const output_context&
                                                    prometheus_textfile_options_of(spec)));
 }
 
+// tensorboard: event files in a directory (sinks/tensorboard.hpp); a run per input when there
+// are several, so that TensorBoard draws a curve per input.
+constexpr option_rule tensorboard_option_rules[] = {
+    {"flush", {}},  // seconds between write-outs while running (default 5)
+};
+
+/// The tensorboard options of `spec`; throws usage_error for a bad `flush`.
+tensorboard_options tensorboard_options_of(const output_spec& spec, bool several_streams) {
+    tensorboard_options options;
+    options.run_per_stream = several_streams;
+    if (auto seconds = spec.option("flush")) {
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(seconds->data(), seconds->data() + seconds->size(), value);
+        if (ec != std::errc{} || end != seconds->data() + seconds->size() || value == 0 || value > 86400) {
+            throw usage_error(fmt::format("flush={:?}: whole seconds, 1 to 86400", *seconds));
+        }
+        options.flush_interval = std::chrono::seconds(value);
+    }
+    return options;
+}
+
+any_sink make_tensorboard(const output_spec& spec, const output_context& context) {
+    return any_sink(std::string(context.name),
+                    tensorboard_sink(*spec.target, tensorboard_options_of(spec, context.several_streams)));
+}
+
 // The registry: one entry per kind.
 constexpr output_kind registry[] = {
     {"jsonl", target_rule::stdout_or_path, {}, "a JSON object per sample (JSON Lines)", make_jsonl},
@@ -194,6 +221,8 @@ constexpr output_kind registry[] = {
      "each series' last value for node_exporter's textfile collector (PATH ends in .prom; rewritten every "
      "interval and at the end)",
      make_prometheus_textfile},
+    {"tensorboard", target_rule::directory, tensorboard_option_rules,
+     "TensorBoard event files in DIR (a run directory per input when there are several)", make_tensorboard},
     {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
 };
 
@@ -205,6 +234,7 @@ std::string output_syntax(const output_kind& kind) {
     if (kind.target == target_rule::path) text += ":PATH";
     if (kind.target == target_rule::stdout_path_or_socket) text += "[:PATH|tcp://HOST[:PORT]|udp://HOST[:PORT]]";
     if (kind.target == target_rule::own_file) text += ":PATH";
+    if (kind.target == target_rule::directory) text += ":DIR";
     for (const option_rule& o : kind.options) {
         text +=
             fmt::format("[?{}={}]", o.key, o.values.empty() ? "VALUE" : fmt::format("{}", fmt::join(o.values, "|")));
@@ -240,6 +270,9 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
         throw usage_error(fmt::format("{} needs a file: {}:PATH (not stdout: the file is replaced as a whole)",
                                       kind->name, kind->name));
     }
+    if (kind->target == target_rule::directory && (!spec.target || *spec.target == "-")) {
+        throw usage_error(fmt::format("{} needs a directory: {}:DIR", kind->name, kind->name));
+    }
     if (uses_socket(spec, *kind) && !detail::socket_address::parse(*spec.target, emf_sink::default_port)) {
         throw usage_error(fmt::format("{:?} is not tcp://HOST[:PORT] or udp://HOST[:PORT]", *spec.target));
     }
@@ -266,11 +299,12 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
     }
     if (kind->make == make_emf) check_emf(spec);
     if (kind->make == make_prometheus_textfile) check_prometheus_textfile(spec);
+    if (kind->make == make_tensorboard) tensorboard_options_of(spec, false);
     return *kind;
 }
 
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
-    if (kind.target == target_rule::none) return false;
+    if (kind.target == target_rule::none || kind.target == target_rule::directory) return false;
     if (kind.target == target_rule::own_file && !spec.target) return false;  // refused: needs a file
     if (!spec.target) return true;
     // The names Linux gives stdout are stdout too: written through the tool's own buffer, and
@@ -287,7 +321,7 @@ bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept {
 }
 
 bool owns_target(const output_spec& spec, const output_kind& kind) noexcept {
-    return uses_socket(spec, kind) || kind.target == target_rule::own_file;
+    return uses_socket(spec, kind) || kind.target == target_rule::own_file || kind.target == target_rule::directory;
 }
 
 void check_output_at_open(const chosen_output& output, const std::vector<std::string>& metric_names) {

@@ -27,6 +27,8 @@ enum class target_rule {
     /// required: a file the sink writes itself, as a whole (a temporary file renamed over it:
     /// `prometheus-textfile:`); never stdout
     own_file,
+    /// required: a directory the sink makes and writes files in (`tensorboard:DIR`); never stdout
+    directory,
 };
 
 /// An option a kind takes, and the values it accepts (any when `values` is empty). A key ending
@@ -79,8 +81,8 @@ bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept;
 /// Whether `spec` (of `kind`) sends to a listener (`tcp://...`, `udp://...`) rather than a file.
 bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept;
 
-/// Whether `spec` (of `kind`) writes to a socket or to a file its sink opens itself: the tool
-/// neither opens nor truncates such a target (outputs.cpp).
+/// Whether `spec` (of `kind`) writes to a socket, to a file or to a directory its sink opens
+/// itself: the tool neither opens nor truncates such a target (outputs.cpp).
 bool owns_target(const output_spec& spec, const output_kind& kind) noexcept;
 
 /// An output to make: its spec and its kind.
