@@ -44,7 +44,7 @@ constexpr std::string_view any_value[] = {"x"};
 constexpr option_rule push_options[] = {{"job", {}}, {"mode", any_value}};
 constexpr output_kind with_push[] = {
     {"jsonl", target_rule::stdout_or_path, {}, "", nullptr},
-    {"pushgateway", target_rule::path, push_options, "", nullptr},
+    {"pushgateway", target_rule::url, push_options, "", nullptr},
 };
 
 }  // namespace
@@ -63,8 +63,9 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
           "jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, "
           "emf[:PATH|tcp://HOST[:PORT]|udp://"
           "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
-          "VALUE], prometheus-textfile:PATH[?interval=VALUE][?stream=VALUE][?label.NAME=VALUE][?prefix=VALUE][?colons="
-          "keep|replace][?fsync=true|false], tensorboard:DIR[?flush=VALUE], none");
+          "VALUE], "
+          "prometheus-textfile:PATH[?interval=VALUE][?fsync=true|false][?stream=VALUE][?label.NAME=VALUE][?prefix="
+          "VALUE][?colons=keep|replace], tensorboard:DIR[?flush=VALUE], none");
 }
 
 TEST_CASE("check_output_spec: the kind, its target and its options", "[cli][output_kinds]") {
@@ -84,7 +85,18 @@ TEST_CASE("a kind with a URL target and options checks keys and values", "[cli][
     CHECK(refusal(parse_output_spec("pushgateway:http://h:9091/x?job=a&instance=b"), with_push) ==
           "pushgateway does not take the option instance (it takes job, mode)");
     CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?mode=y"), with_push) == R"(mode="y": the values are x)");
-    CHECK(output_syntax(with_push) == "jsonl[:PATH], pushgateway:PATH[?job=VALUE][?mode=x]");
+    CHECK(output_syntax(with_push) == "jsonl[:PATH], pushgateway:URL[?job=VALUE][?mode=x]");
+    // A URL target: http:// or https:// and a host; the sink sends there, the tool opens nothing.
+    for (const char* bad : {"pushgateway", "pushgateway:h:9091", "pushgateway:ftp://h", "pushgateway:http://",
+                            "pushgateway:https:///metrics", "pushgateway:-"}) {
+        INFO(bad);
+        CHECK(refusal(parse_output_spec(bad), with_push) ==
+              "pushgateway needs a URL: pushgateway:http://HOST:PORT/PATH (or https://)");
+    }
+    const output_kind& push = with_push[1];
+    CHECK(refusal(parse_output_spec("pushgateway:https://gw.example:9091"), with_push) == "(accepted)");
+    CHECK(owns_target(parse_output_spec("pushgateway:http://h:9091"), push));
+    CHECK_FALSE(uses_stdout(parse_output_spec("pushgateway:http://h:9091"), push));
 }
 
 TEST_CASE("choose_outputs: samples go to stdout as JSON Lines unless an output says otherwise", "[cli][output_kinds]") {
@@ -109,12 +121,10 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
         CHECK(list_refusal({std::string("jsonl:") + alias, "csv"}).find("both write to stdout") != std::string::npos);
     }
     CHECK(list_refusal({"csv", "xml:out"}) ==
-          R"(--output "xml:out": unknown kind "xml"; outputs: jsonl[:PATH], csv[:PATH][?header=true|false], )"
-          "table[:PATH], final:PATH, "
-          "emf[:PATH|tcp://HOST[:PORT]|udp://"
-          "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
-          "VALUE], prometheus-textfile:PATH[?interval=VALUE][?stream=VALUE][?label.NAME=VALUE][?prefix=VALUE][?colons="
-          "keep|replace][?fsync=true|false], tensorboard:DIR[?flush=VALUE], none");
+          R"(--output "xml:out": unknown kind "xml"; the kinds are jsonl, csv, table, final, emf, )"
+          "prometheus-textfile, tensorboard, none (--help shows each one's syntax)");
+    CHECK(list_refusal({"csv?header=maybe"}) ==
+          R"(--output "csv?header=maybe": header="maybe": the values are true, false; csv[:PATH][?header=true|false])");
     CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
 }
 

@@ -35,8 +35,9 @@ std::vector<std::pair<std::string, engine_kind>> engine_names() { return names_o
 std::vector<std::pair<std::string, std::string>> format_names() {
     std::vector<std::pair<std::string, std::string>> names;
     for (const output_kind& kind : output_kinds()) {
-        if (kind.target != target_rule::path && kind.target != target_rule::own_file &&
-            kind.target != target_rule::directory)
+        // --format F is --output F to stdout: the kinds that can write there.
+        if (kind.target == target_rule::stdout_or_path || kind.target == target_rule::stdout_path_or_socket ||
+            kind.target == target_rule::none)
             names.emplace_back(std::string(kind.name), std::string(kind.name));
     }
     return names;

@@ -2,229 +2,41 @@
 #include "output_kinds.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
-#include <chrono>
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
 #include <iterator>
-#include <memory>
 #include <span>
-#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <logmetrics/detail/io/socket_target.hpp>
-#include <logmetrics/sinks/async.hpp>
-#include <logmetrics/sinks/csv.hpp>
-#include <logmetrics/sinks/emf.hpp>
-#include <logmetrics/sinks/jsonl.hpp>
-#include <logmetrics/sinks/prometheus_textfile.hpp>
-#include <logmetrics/sinks/tensorboard.hpp>
-
 #include "command.hpp"
-#include "final_sink.hpp"
-#include "table_sink.hpp"
+#include "kinds/kinds.hpp"
 
 namespace logmetrics::cli {
 
 namespace {
 
-constexpr std::string_view booleans[] = {"true", "false"};
-constexpr option_rule csv_option_rules[] = {{"header", booleans}};
-
-any_sink make_jsonl(const output_spec&, const output_context& context) {
-    return any_sink(std::string(context.name), jsonl_sink(*context.out));
-}
-
-any_sink make_csv(const output_spec& spec, const output_context& context) {
-    csv_options options;
-    options.header = spec.option("header").value_or("true") == "true";
-    return any_sink(std::string(context.name), csv_sink(*context.out, options));
-}
-
-any_sink make_table(const output_spec&, const output_context& context) {
-    return any_sink(std::string(context.name), table_sink(*context.out, context.metric_names, context.several_streams));
-}
-
-any_sink make_final(const output_spec&, const output_context& context) {
-    return any_sink(std::string(context.name), final_sink(*context.out, context.metric_names));
-}
-
-// emf: CloudWatch Embedded Metric Format (sinks/emf.hpp).
-constexpr std::string_view resolutions[] = {"60", "1"};
-constexpr option_rule emf_option_rules[] = {
-    {"namespace", {}},            // the CloudWatch namespace (default logmetrics)
-    {"dimensions", {}},           // constant dimensions: KEY:VALUE[,KEY:VALUE...]
-    {"stream", {}},               // the stream label's dimension key (default stream; none: not one)
-    {"unit", {}},                 // every metric's unit (default None; checked by emf_format)
-    {"resolution", resolutions},  // storage resolution in seconds
-    {"queue", {}},                // network only: samples the async queue holds (default 8192)
-};
-
-std::vector<std::pair<std::string, std::string>> parse_dimensions(std::string_view text) {
-    std::vector<std::pair<std::string, std::string>> dimensions;
-    while (!text.empty()) {
-        const std::size_t comma = text.find(',');
-        const std::string_view item = text.substr(0, comma);
-        const std::size_t colon = item.find(':');
-        if (colon == std::string_view::npos || colon == 0) {
-            throw usage_error(fmt::format("dimensions={:?}: each is KEY:VALUE, separated by commas", text));
-        }
-        dimensions.emplace_back(item.substr(0, colon), item.substr(colon + 1));
-        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+bool is_http_url(std::string_view target) {
+    for (const std::string_view scheme : {"http://", "https://"}) {
+        if (target.starts_with(scheme)) return target.size() > scheme.size() && target[scheme.size()] != '/';
     }
-    return dimensions;
+    return false;
 }
 
-/// The emf options of `spec`; throws usage_error for a malformed value.
-emf_options emf_options_of(const output_spec& spec) {
-    emf_options options;
-    if (auto ns = spec.option("namespace")) options.metric_namespace = *ns;
-    if (auto stream = spec.option("stream")) options.stream_dimension = *stream == "none" ? "" : std::string(*stream);
-    if (auto dimensions = spec.option("dimensions")) options.dimensions = parse_dimensions(*dimensions);
-    if (auto unit = spec.option("unit")) options.unit = *unit;
-    if (spec.option("resolution") == "1") options.storage_resolution = 1;
-    return options;
+// The registry, in the order --help lists the kinds.
+const std::vector<output_kind>& registry() {
+    static const std::vector<output_kind> kinds = {
+        jsonl_kind(),
+        csv_kind(),
+        table_kind(),
+        final_kind(),
+        emf_kind(),
+        prometheus_textfile_kind(),
+        tensorboard_kind(),
+        {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
+    };
+    return kinds;
 }
-
-/// The async queue of a network emf output; throws usage_error for a bad `queue`.
-logmetrics::async_options emf_queue_of(const output_spec& spec, std::string_view name) {
-    logmetrics::async_options queue;
-    queue.overflow = logmetrics::overflow_policy::drop_oldest;
-    queue.name = name;
-    if (auto size = spec.option("queue")) {
-        const auto [end, ec] = std::from_chars(size->data(), size->data() + size->size(), queue.capacity);
-        if (ec != std::errc{} || end != size->data() + size->size() || queue.capacity == 0) {
-            throw usage_error(fmt::format("queue={:?}: a number of samples, at least 1", *size));
-        }
-    }
-    return queue;
-}
-
-/// Refuses, as usage_error, what emf_format would refuse (a namespace, a dimension...).
-void check_emf(const output_spec& spec) {
-    emf_queue_of(spec, {});
-    try {
-        logmetrics::emf_format format(emf_options_of(spec));
-    } catch (const logmetrics::error& e) {
-        throw usage_error(e.what());
-    }
-}
-
-any_sink make_emf(const output_spec& spec, const output_context& context) {
-    emf_options options = emf_options_of(spec);
-    if (context.out) return any_sink(std::string(context.name), emf_sink(*context.out, std::move(options)));
-    // A socket: behind async_sink (drop_oldest), so a dead or slow listener never holds up
-    // extraction; its drops are the queue's and the format's (NaN, too old...).
-    return any_sink(std::string(context.name),
-                    logmetrics::async_sink<emf_sink>(emf_sink::connect(*spec.target, std::move(options)),
-                                                     emf_queue_of(spec, context.name)));
-}
-
-// prometheus-textfile: node_exporter's textfile collector (sinks/prometheus_textfile.hpp).
-constexpr std::string_view colon_rules[] = {"keep", "replace"};
-constexpr option_rule prometheus_textfile_option_rules[] = {
-    {"interval", {}},                              // seconds between rewrites, at most (default 15)
-    {"stream", {}},                                // the stream label's name (default stream; none: not one)
-    {"label.NAME", {}},                            // a constant label NAME=VALUE (any number)
-    {"prefix", {}},                                // put before every metric name
-    {"colons", colon_rules}, {"fsync", booleans},  // fsync the temporary file before the rename
-};
-
-/// The format options of a prometheus output; throws usage_error for a malformed value (what the
-/// format refuses is checked by making it: check_prometheus_textfile).
-logmetrics::prometheus_options prometheus_options_of(const output_spec& spec) {
-    logmetrics::prometheus_options options;
-    if (auto stream = spec.option("stream")) options.stream_label = *stream == "none" ? "" : std::string(*stream);
-    if (auto prefix = spec.option("prefix")) options.naming.prefix = *prefix;
-    options.naming.keep_colons = spec.option("colons").value_or("keep") == "keep";
-    for (const output_option& o : spec.options) {
-        if (o.key.starts_with("label.")) options.labels.emplace_back(o.key.substr(6), o.value);
-    }
-    return options;
-}
-
-logmetrics::prometheus_textfile_options prometheus_textfile_options_of(const output_spec& spec) {
-    logmetrics::prometheus_textfile_options options;
-    options.fsync = spec.option("fsync") == "true";
-    if (auto interval = spec.option("interval")) {
-        double seconds = -1;
-        const auto [end, ec] = std::from_chars(interval->data(), interval->data() + interval->size(), seconds);
-        if (ec != std::errc{} || end != interval->data() + interval->size() || !(seconds >= 0 && seconds <= 86400)) {
-            throw usage_error(fmt::format("interval={:?}: seconds, from 0 to 86400", *interval));
-        }
-        options.interval = std::chrono::milliseconds(std::llround(seconds * 1000));
-    }
-    return options;
-}
-
-void check_prometheus_textfile(const output_spec& spec) {
-    if (!spec.target->ends_with(".prom")) {
-        throw usage_error(
-            fmt::format("{:?}: the file name must end in .prom, the only files node_exporter's "
-                        "textfile collector reads",
-                        *spec.target));
-    }
-    prometheus_textfile_options_of(spec);
-    try {
-        logmetrics::prometheus_format format({}, prometheus_options_of(spec));
-    } catch (const logmetrics::error& e) {
-        throw usage_error(e.message());
-    }
-}
-
-any_sink make_prometheus_textfile(const output_spec& spec, const output_context& context) {
-    return any_sink(std::string(context.name), logmetrics::prometheus_textfile_sink(
-                                                   *spec.target, context.metric_names, prometheus_options_of(spec),
-                                                   prometheus_textfile_options_of(spec)));
-}
-
-// tensorboard: event files in a directory (sinks/tensorboard.hpp); a run per input when there
-// are several, so that TensorBoard draws a curve per input.
-constexpr option_rule tensorboard_option_rules[] = {
-    {"flush", {}},  // seconds between write-outs while running (default 5)
-};
-
-/// The tensorboard options of `spec`; throws usage_error for a bad `flush`.
-tensorboard_options tensorboard_options_of(const output_spec& spec, bool several_streams) {
-    tensorboard_options options;
-    options.run_per_stream = several_streams;
-    if (auto seconds = spec.option("flush")) {
-        unsigned value = 0;
-        const auto [end, ec] = std::from_chars(seconds->data(), seconds->data() + seconds->size(), value);
-        if (ec != std::errc{} || end != seconds->data() + seconds->size() || value == 0 || value > 86400) {
-            throw usage_error(fmt::format("flush={:?}: whole seconds, 1 to 86400", *seconds));
-        }
-        options.flush_interval = std::chrono::seconds(value);
-    }
-    return options;
-}
-
-any_sink make_tensorboard(const output_spec& spec, const output_context& context) {
-    return any_sink(std::string(context.name),
-                    tensorboard_sink(*spec.target, tensorboard_options_of(spec, context.several_streams)));
-}
-
-// The registry: one entry per kind.
-constexpr output_kind registry[] = {
-    {"jsonl", target_rule::stdout_or_path, {}, "a JSON object per sample (JSON Lines)", make_jsonl},
-    {"csv", target_rule::stdout_or_path, csv_option_rules, "CSV rows (header=false: no header line)", make_csv},
-    {"table", target_rule::stdout_or_path, {}, "aligned rows, then each metric's last value", make_table},
-    {"final", target_rule::path, {}, "FinalMetricDataList JSON: last finite values", make_final},
-    {"emf", target_rule::stdout_path_or_socket, emf_option_rules,
-     "CloudWatch Embedded Metric Format events; tcp:// or udp:// (port 25888) for the CloudWatch agent", make_emf},
-    {"prometheus-textfile", target_rule::own_file, prometheus_textfile_option_rules,
-     "each series' last value for node_exporter's textfile collector (PATH ends in .prom; rewritten every "
-     "interval and at the end)",
-     make_prometheus_textfile},
-    {"tensorboard", target_rule::directory, tensorboard_option_rules,
-     "TensorBoard event files in DIR (a run directory per input when there are several)", make_tensorboard},
-    {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
-};
 
 }  // namespace
 
@@ -235,6 +47,7 @@ std::string output_syntax(const output_kind& kind) {
     if (kind.target == target_rule::stdout_path_or_socket) text += "[:PATH|tcp://HOST[:PORT]|udp://HOST[:PORT]]";
     if (kind.target == target_rule::own_file) text += ":PATH";
     if (kind.target == target_rule::directory) text += ":DIR";
+    if (kind.target == target_rule::url) text += ":URL";
     for (const option_rule& o : kind.options) {
         text +=
             fmt::format("[?{}={}]", o.key, o.values.empty() ? "VALUE" : fmt::format("{}", fmt::join(o.values, "|")));
@@ -242,7 +55,7 @@ std::string output_syntax(const output_kind& kind) {
     return text;
 }
 
-std::span<const output_kind> output_kinds() noexcept { return registry; }
+std::span<const output_kind> output_kinds() noexcept { return registry(); }
 
 const output_kind* find_output_kind(std::string_view name, std::span<const output_kind> kinds) noexcept {
     for (const output_kind& k : kinds) {
@@ -273,8 +86,9 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
     if (kind->target == target_rule::directory && (!spec.target || *spec.target == "-")) {
         throw usage_error(fmt::format("{} needs a directory: {}:DIR", kind->name, kind->name));
     }
-    if (uses_socket(spec, *kind) && !detail::socket_address::parse(*spec.target, emf_sink::default_port)) {
-        throw usage_error(fmt::format("{:?} is not tcp://HOST[:PORT] or udp://HOST[:PORT]", *spec.target));
+    if (kind->target == target_rule::url && (!spec.target || !is_http_url(*spec.target))) {
+        throw usage_error(
+            fmt::format("{} needs a URL: {}:http://HOST:PORT/PATH (or https://)", kind->name, kind->name));
     }
     std::vector<std::string_view> unknown;
     for (const output_option& o : spec.options) {
@@ -297,14 +111,13 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
             "{} does not take the option{} {}{}", kind->name, unknown.size() == 1 ? "" : "s", fmt::join(unknown, ", "),
             known.empty() ? std::string(" (it takes none)") : fmt::format(" (it takes {})", fmt::join(known, ", "))));
     }
-    if (kind->make == make_emf) check_emf(spec);
-    if (kind->make == make_prometheus_textfile) check_prometheus_textfile(spec);
-    if (kind->make == make_tensorboard) tensorboard_options_of(spec, false);
+    if (kind->check) kind->check(spec);
     return *kind;
 }
 
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
-    if (kind.target == target_rule::none || kind.target == target_rule::directory) return false;
+    if (kind.target == target_rule::none || kind.target == target_rule::directory || kind.target == target_rule::url)
+        return false;
     if (kind.target == target_rule::own_file && !spec.target) return false;  // refused: needs a file
     if (!spec.target) return true;
     // The names Linux gives stdout are stdout too: written through the tool's own buffer, and
@@ -321,14 +134,16 @@ bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept {
 }
 
 bool owns_target(const output_spec& spec, const output_kind& kind) noexcept {
-    return uses_socket(spec, kind) || kind.target == target_rule::own_file || kind.target == target_rule::directory;
+    return uses_socket(spec, kind) || kind.target == target_rule::own_file || kind.target == target_rule::directory ||
+           kind.target == target_rule::url;
 }
 
 void check_output_at_open(const chosen_output& output, const std::vector<std::string>& metric_names) {
-    if (output.kind->make != make_prometheus_textfile) return;
-    try {  // makes the sink, which checks the names and the directory, and writes nothing
-        logmetrics::prometheus_textfile_sink sink(*output.spec.target, metric_names, prometheus_options_of(output.spec),
-                                                  prometheus_textfile_options_of(output.spec));
+    if (!output.kind->check_at_open) return;
+    try {
+        output.kind->check_at_open(output.spec, metric_names);
+    } catch (const usage_error& e) {
+        throw usage_error(fmt::format("--output {:?}: {}", output.spec.text, e.what()));
     } catch (const logmetrics::error& e) {
         throw usage_error(fmt::format("--output {:?}: {}", output.spec.text, e.message()));
     }
@@ -350,7 +165,16 @@ std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, st
             const bool to_stdout = uses_stdout(spec, kind);
             chosen.push_back({std::move(spec), &kind, to_stdout});
         } catch (const usage_error& e) {
-            throw usage_error(fmt::format("--output {:?}: {}; outputs: {}", text, e.what(), output_syntax(kinds)));
+            // The syntax of the kind named, or the kinds there are (the whole list is --help's).
+            const output_kind* named = nullptr;
+            try {
+                named = find_output_kind(parse_output_spec(text).kind, kinds);
+            } catch (const usage_error&) {}
+            if (named) throw usage_error(fmt::format("--output {:?}: {}; {}", text, e.what(), output_syntax(*named)));
+            std::vector<std::string_view> names;
+            for (const output_kind& k : kinds) names.push_back(k.name);
+            throw usage_error(fmt::format("--output {:?}: {}; the kinds are {} (--help shows each one's syntax)", text,
+                                          e.what(), fmt::join(names, ", ")));
         }
     }
     // `none` says no samples go anywhere: with a sample output that is a contradiction. With

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // The registry of output kinds: what each accepts (a target, option keys and values) and how it
-// makes its sink. Adding a kind is one entry in output_kinds.cpp. `choose_outputs` turns the
+// makes its sink. Each kind family is a file in kinds/ (kinds/kinds.hpp); the registry in
+// output_kinds.cpp lists them. `choose_outputs` turns the
 // command line's specs into the checked list a scan writes to.
 
 #include <ostream>
@@ -29,6 +30,8 @@ enum class target_rule {
     own_file,
     /// required: a directory the sink makes and writes files in (`tensorboard:DIR`); never stdout
     directory,
+    /// required: an `http://` or `https://` URL the sink sends to (`pushgateway:`, `remote-write:`)
+    url,
 };
 
 /// An option a kind takes, and the values it accepts (any when `values` is empty). A key ending
@@ -55,6 +58,12 @@ struct output_kind {
     /// Makes the sink for `spec` (already checked), named `context.name`; null for a kind that
     /// writes nothing. What comes at the end of the output is written by the sink's `close()`.
     any_sink (*make)(const output_spec& spec, const output_context& context);
+    /// Checks what the generic rules cannot (a value's range, what the format refuses); throws
+    /// usage_error saying what is wrong. Null: nothing more to check.
+    void (*check)(const output_spec& spec) = nullptr;
+    /// Checks what needs the definitions' metric names or the file system, before any output is
+    /// opened (check_output_at_open); throws logmetrics::error or usage_error. Null: nothing.
+    void (*check_at_open)(const output_spec& spec, const std::vector<std::string>& metric_names) = nullptr;
 };
 
 /// Every kind, in the order --help lists them.
@@ -81,7 +90,7 @@ bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept;
 /// Whether `spec` (of `kind`) sends to a listener (`tcp://...`, `udp://...`) rather than a file.
 bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept;
 
-/// Whether `spec` (of `kind`) writes to a socket, to a file or to a directory its sink opens
+/// Whether `spec` (of `kind`) writes to a socket, a URL, a file or a directory its sink opens
 /// itself: the tool neither opens nor truncates such a target (outputs.cpp).
 bool owns_target(const output_spec& spec, const output_kind& kind) noexcept;
 
