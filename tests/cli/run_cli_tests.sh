@@ -384,6 +384,14 @@ t_bad_kind() {
 }
 check "unknown output kind: exit 2, the spec named and the kinds listed" t_bad_kind
 
+printf 'x' > tb-file
+run "$bin" scan --definitions small.json --output csv:tb-other.csv --output tensorboard:tb-file/runs small.log
+t_tb_bad_dir() {
+    status_is 2 && err_has '--output "tensorboard:tb-file/runs": cannot make directory tb-file/runs: tb-file is not a directory' &&
+        [ ! -e tb-other.csv ]
+}
+check "tensorboard: a DIR that cannot be made is a usage error (exit 2) before any output is made" t_tb_bad_dir
+
 run "$bin" scan --definitions small.json --output 'csv:a.csv?delimiter=;' small.log
 t_bad_option() { status_is 2 && err_has 'csv does not take the option delimiter (it takes header)'; }
 check "unknown output option: exit 2 naming it" t_bad_option

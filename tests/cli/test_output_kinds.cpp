@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The registry of output kinds and the rules of the output list (tools/logmetrics/output_kinds.hpp).
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -251,4 +254,32 @@ TEST_CASE("tensorboard: a directory, never stdout; its files are the sink's", "[
     // Not stdout, and not final:, so no JSON Lines on stdout unless asked.
     using list = std::vector<std::string>;
     CHECK(names(choose_outputs(list{"tensorboard:runs"})) == list{"tensorboard:runs"});
+}
+
+TEST_CASE("check_output_at_open: a tensorboard DIR that cannot be made or written in, before anything is made",
+          "[cli][output_kinds][tensorboard]") {
+    namespace fs = std::filesystem;
+    const auto refusal_at_open = [](const std::string& text) {
+        try {
+            check_output_at_open(choose_outputs(std::vector<std::string>{text}).front(), {"loss"});
+        } catch (const usage_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    const fs::path dir = fs::temp_directory_path() / fmt::format("lm-tb-check-{}", ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    { std::ofstream(dir / "afile") << "x"; }
+    const std::string d = dir.string();
+    CHECK(refusal_at_open("tensorboard:" + d) == "(accepted)");
+    CHECK(refusal_at_open("tensorboard:" + d + "/new/runs") == "(accepted)");  // made by the sink
+    CHECK_FALSE(fs::exists(dir / "new"));                                      // not by the check
+    CHECK(refusal_at_open("tensorboard:" + d + "/afile") ==
+          fmt::format(R"(--output "tensorboard:{0}/afile": {0}/afile is not a directory)", d));
+    CHECK(refusal_at_open("tensorboard:" + d + "/afile/runs") ==
+          fmt::format(R"(--output "tensorboard:{0}/afile/runs": cannot make directory {0}/afile/runs: {0}/afile )"
+                      "is not a directory",
+                      d));
+    fs::remove_all(dir);
 }
