@@ -359,12 +359,16 @@ TEST_CASE("emf_sink writes events to a stream and counts its drops", "[sink][emf
 
 TEST_CASE("emf_sink refuses a URL of another shape", "[sink][emf]") {
     for (const char* url : {"http://127.0.0.1:25888", "tcp://", "tcp://host:0", "tcp://host:65536", "udp://host:x",
-                            "tcp://[::1", "tcp://a/b:1"}) {
+                            "tcp://[::1", "tcp://a/b:1", "tcp://::1", "tcp://fe80::1", "tcp://a b:1", "tcp://a\tb",
+                            "tcp://[]:1", "tcp://[x::1]:1", "tcp://[::1]x", "tcp://[fe80::1%]:1", "tcp://h:1:2"}) {
         CAPTURE(url);
         CHECK_THROWS_AS(logmetrics::emf_sink::connect(url), logmetrics::error);
     }
     CHECK(logmetrics::detail::socket_address::parse("tcp://localhost", "25888")->url() == "tcp://localhost:25888");
     CHECK(logmetrics::detail::socket_address::parse("udp://[::1]:9", "25888")->url() == "udp://[::1]:9");
+    CHECK(logmetrics::detail::socket_address::parse("udp://[fe80::1%eth0]", "9")->url() == "udp://[fe80::1%eth0]:9");
+    CHECK(logmetrics::detail::socket_address::parse("tcp://10.0.0.7:1", "9")->url() == "tcp://10.0.0.7:1");
+    CHECK(logmetrics::detail::socket_address::parse("tcp://cw-agent.ns_1.svc", "9")->host == "cw-agent.ns_1.svc");
 }
 
 TEST_CASE("emf_sink sends newline-delimited events over TCP, as the CloudWatch agent takes them",

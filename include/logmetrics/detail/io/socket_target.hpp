@@ -64,11 +64,22 @@ struct socket_address {
                 if (rest.front() != ':') return std::nullopt;
                 port = rest.substr(1);
             }
-        } else if (const std::size_t colon = url.rfind(':'); colon != std::string_view::npos) {
-            host = url.substr(0, colon);
-            port = url.substr(colon + 1);
+            // An IPv6 address: hex digits, ':' and '.', and a zone after '%' (fe80::1%eth0).
+            if (host.find(':') == std::string_view::npos || !only(host, "0123456789abcdefABCDEF:.%", true)) {
+                return std::nullopt;
+            }
+        } else {
+            // A name or an IPv4 address; a second ':' means an IPv6 address without brackets,
+            // which is refused rather than split at a guess (::1 is [::1], not host ':' port 1).
+            if (const std::size_t colon = url.find(':'); colon != std::string_view::npos) {
+                host = url.substr(0, colon);
+                port = url.substr(colon + 1);
+            }
+            if (!only(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_", false)) {
+                return std::nullopt;
+            }
         }
-        if (host.empty() || host.find_first_of("/[]") != std::string_view::npos) return std::nullopt;
+        if (host.empty()) return std::nullopt;
         if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) {
             return std::nullopt;
         }
@@ -77,6 +88,21 @@ struct socket_address {
         address.host = host;
         address.port = port;
         return address;
+    }
+
+    /// Whether every character of `text` is in `allowed` (after a '%' anything printable but
+    /// a space, when `zone`: an IPv6 zone is an interface name).
+    static bool only(std::string_view text, std::string_view allowed, bool zone) noexcept {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (zone && text[i] == '%') {
+                for (const char c : text.substr(i + 1)) {
+                    if (c <= ' ' || c > '~') return false;
+                }
+                return i + 1 < text.size();
+            }
+            if (allowed.find(text[i]) == std::string_view::npos) return false;
+        }
+        return true;
     }
 
     /// "tcp://HOST:PORT", for messages.
