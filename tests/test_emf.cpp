@@ -68,7 +68,7 @@ TEST_CASE("emf_format writes one event per stream and millisecond", "[format][em
     const std::vector<sample> batch = {
         make_sample("train:loss", 0.25, 3, 12, "pod-0"), make_sample("epoch", 1, 3, 12, "pod-0"),
         make_sample("train:loss", 0.125, 4, 13, "pod-0", fixed_time(1ms)),
-        make_integer_sample("tokens", 9007199254740991),  // no stream label: dropped below
+        make_integer_sample("tokens", 9007199254740991),  // no stream label: no stream dimension
     };
     emf_options options;
     options.dimensions = {{"job", "train-7"}};
@@ -76,6 +76,9 @@ TEST_CASE("emf_format writes one event per stream and millisecond", "[format][em
     const std::string text = format_batch(format, batch);
     CHECK(
         text ==
+        R"({"_aws":{"Timestamp":1795309323456,"CloudWatchMetrics":[{"Namespace":"logmetrics","Dimensions":[["job"]],)"
+        R"("Metrics":[{"Name":"tokens","Unit":"None"}]}]},"job":"train-7","tokens":9007199254740991})"
+        "\n"
         R"({"_aws":{"Timestamp":1795309323456,"CloudWatchMetrics":[{"Namespace":"logmetrics","Dimensions":[["stream","job"]],)"
         R"("Metrics":[{"Name":"epoch","Unit":"None"},{"Name":"train:loss","Unit":"None"}]}]},)"
         R"("stream":"pod-0","job":"train-7","epoch":1,"train:loss":0.25})"
@@ -83,8 +86,8 @@ TEST_CASE("emf_format writes one event per stream and millisecond", "[format][em
         R"({"_aws":{"Timestamp":1795309323457,"CloudWatchMetrics":[{"Namespace":"logmetrics","Dimensions":[["stream","job"]],)"
         R"("Metrics":[{"Name":"train:loss","Unit":"None"}]}]},"stream":"pod-0","job":"train-7","train:loss":0.125})"
         "\n");
-    CHECK(format.dropped(reason::invalid_stream) == 1);
-    CHECK(parse_lines(text).size() == 2);
+    CHECK(parse_lines(text).size() == 3);
+    for (const auto& d : format.drops()) CHECK(d.count == 0);
 }
 
 TEST_CASE("emf_format: several values of a metric at one time are an array; options shape the directive",
@@ -107,6 +110,46 @@ TEST_CASE("emf_format: several values of a metric at one time are an array; opti
           R"({"Name":"tokens","Unit":"Count","StorageResolution":1}]}]},)"
           R"("loss":[0.5,1e-05],"say \"hi\"":2,"tokens":-9007199254740991})"
           "\n");
+}
+
+TEST_CASE("emf_format: a stream label as a CloudWatch dimension value (ASCII, 1 to 1024 bytes, not blank)",
+          "[format][emf]") {
+    const std::vector<sample> batch = {
+        make_sample("a", 1, 0, 1, "r\xC3\xA9sum\xC3\xA9/\xE6\x97\xA5.log"),  // two- and three-byte sequences
+        make_sample("a", 2, 0, 1, "x\x80\x80y\xFF"),                         // stray bytes, each one
+        make_sample("a", 3, 0, 1, "   "),                                    // blank: no stream dimension
+    };
+    emf_format format;
+    const auto events = parse_lines(format_batch(format, batch));
+    REQUIRE(events.size() == 3);
+    CHECK_FALSE(events[0].contains("stream"));
+    CHECK(events[0]["a"] == 3);
+    CHECK(events[1]["stream"] == "r_sum_/_.log");
+    CHECK(events[2]["stream"] == "x__y_");
+    for (const auto& d : format.drops()) CHECK(d.count == 0);
+}
+
+TEST_CASE("emf_format::check_metric_names refuses, before any sample, a metric no event can carry", "[format][emf]") {
+    emf_options options;
+    options.dimensions = {{"job", "j"}};
+    const emf_format format(options);
+    const auto refusal = [&format](std::vector<std::string> names) {
+        try {
+            format.check_metric_names(names);
+        } catch (const logmetrics::error& e) {
+            return std::string(e.message());
+        }
+        return std::string("(accepted)");
+    };
+    CHECK(refusal({"train:loss", "val loss", "eval/acc"}) == "(accepted)");
+    CHECK(
+        refusal({"loss", "stream"}) ==
+        R"(emf: the metric "stream" cannot be an EMF metric: a name is 1 to 255 bytes, not blank, not _aws and not a )"
+        "dimension key (stream, job); rename it");
+    for (const std::string& bad : std::vector<std::string>{"job", "_aws", " ", std::string(256, 'x')}) {
+        CAPTURE(bad);
+        CHECK(refusal({bad}).starts_with("emf: the metric "));
+    }
 }
 
 TEST_CASE("emf_format drops what CloudWatch refuses, by reason", "[format][emf]") {
@@ -137,11 +180,17 @@ TEST_CASE("emf_format drops what CloudWatch refuses, by reason", "[format][emf]"
     CHECK(format.dropped(reason::too_old) == 1);
     CHECK(format.dropped(reason::too_far_ahead) == 1);
     CHECK(format.dropped(reason::invalid_name) == 5);
-    CHECK(format.dropped(reason::invalid_stream) == 3);
     CHECK(format.dropped(reason::too_large) == 0);
-    REQUIRE(events.size() == 2);  // "just in time" (its own millisecond), then the 255-byte name
-    CHECK(events[0]["just in time"] == 1);
-    CHECK(events[1][longest_name] == 1);
+    // By stream label, then time: no label (no stream dimension), "pé" (as "p_"), "s" ("just in
+    // time" at its own millisecond, then the 255-byte name), the 1025-byte label (cut at 1024).
+    REQUIRE(events.size() == 5);
+    CHECK(events[0]["ok"] == 1);
+    CHECK_FALSE(events[0].contains("stream"));
+    CHECK(events[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == nlohmann::json::parse("[[]]"));
+    CHECK(events[1]["stream"] == "p_");
+    CHECK(events[2]["just in time"] == 1);
+    CHECK(events[3][longest_name] == 1);
+    CHECK(events[4]["stream"] == std::string(1024, 's'));
     const auto drops = format.drops();
     REQUIRE(drops.size() == emf_format::drop_reasons);
     CHECK(drops[0].reason == "non-finite value");

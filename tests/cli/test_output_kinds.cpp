@@ -168,6 +168,27 @@ TEST_CASE("emf: a file, stdout or a listener; its options are checked before any
           std::string::npos);
     CHECK(refusal(parse_output_spec("emf?queue=0")) == R"(queue="0": a number of samples, at least 1)");
     CHECK(refusal(parse_output_spec("emf?resolution=5")) == R"(resolution="5": the values are 60, 1)");
+    for (const char* ipv6_unbracketed : {"emf:tcp://::1", "emf:udp://fe80::1:25888"}) {
+        CHECK(refusal(parse_output_spec(ipv6_unbracketed)).ends_with("is not tcp://HOST[:PORT] or udp://HOST[:PORT]"));
+    }
+}
+
+TEST_CASE("check_output_at_open: an EMF metric no event can carry is refused before anything is made",
+          "[cli][output_kinds][emf]") {
+    const auto refusal_at_open = [](const std::string& text, const std::vector<std::string>& metrics) {
+        try {
+            check_output_at_open(choose_outputs(std::vector<std::string>{text}).front(), metrics);
+        } catch (const usage_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    CHECK(refusal_at_open("emf", {"train:loss", "val loss"}) == "(accepted)");
+    CHECK(refusal_at_open("emf?dimensions=job:j1", {"loss", "job"}) ==
+          R"(--output "emf?dimensions=job:j1": emf: the metric "job" cannot be an EMF metric: a name is 1 to 255 )"
+          "bytes, not blank, not _aws and not a dimension key (stream, job); rename it");
+    CHECK(refusal_at_open("emf?stream=none", {"stream"}) == "(accepted)");  // no stream dimension then
+    CHECK(refusal_at_open("emf", {"_aws"}).find(R"(the metric "_aws" cannot be)") != std::string::npos);
 }
 
 TEST_CASE("prometheus-textfile: a .prom file the sink replaces; its options are checked before anything is read",

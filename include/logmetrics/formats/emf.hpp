@@ -28,7 +28,11 @@
 //   newline excluded): an event that would grow past it is closed and the rest goes to the next.
 // - One dimension set: the stream dimension (the sample's stream label under the key
 //   `stream_dimension`, unless that is empty) followed by the constant dimensions, in the order
-//   given. With none, the set is empty (`[[]]`), which the spec allows.
+//   given. With none, the set is empty (`[[]]`), which the spec allows. CloudWatch takes only
+//   ASCII dimension values of 1 to 1024 characters, not blank (API_Dimension), so the label is
+//   written with each non-ASCII character (a UTF-8 sequence, or a stray byte) as `_` and cut at
+//   1024 bytes; an empty or blank label (a library user's monitor without `stream`) leaves the
+//   stream dimension out of that event's set rather than losing its samples.
 // - Values: finite doubles as the shortest round-trip text, integer-typed values exactly.
 //
 // What it drops, counted by reason (`drops()`), since CloudWatch would refuse the whole event:
@@ -36,9 +40,7 @@
 //   "value out of range"     |value| > 2^53 - 1 (the reference client's limit);
 //   "timestamp too old"      more than 14 days before `now`;
 //   "timestamp too far ahead" more than 2 hours after `now`;
-//   "invalid metric name"    see above;
-//   "invalid stream label"   the stream label, as a dimension value, is empty, not ASCII or longer
-//                            than 1024 bytes;
+//   "invalid metric name"    see above (`check_metric_names` finds these before any sample);
 //   "event too large"        one value does not fit an event of `max_event_bytes`.
 
 #include <algorithm>
@@ -54,6 +56,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "../config.hpp"
 #include "../detail/text/json_escape.hpp"
@@ -101,6 +104,7 @@ public:
     static constexpr std::size_t max_values_per_metric = 100;
     static constexpr std::size_t max_dimensions = 30;
     static constexpr std::size_t max_metric_name_bytes = 255;
+    static constexpr std::size_t max_dimension_value_bytes = 1024;
     static constexpr double max_magnitude = 9007199254740991.0;  // 2^53 - 1
     static constexpr std::chrono::hours max_past_age{24 * 14};
     static constexpr std::chrono::hours max_future_age{2};
@@ -112,10 +116,9 @@ public:
         too_old,
         too_far_ahead,
         invalid_name,
-        invalid_stream,
         too_large,
     };
-    static constexpr std::size_t drop_reasons = 7;
+    static constexpr std::size_t drop_reasons = 6;
 
     /// Throws `error(errc::invalid_argument)` naming the option that breaks a rule above.
     explicit emf_format(emf_options options = {}) : options_(std::move(options)) {
@@ -125,11 +128,24 @@ public:
                    {"timestamp too old", 0},
                    {"timestamp too far ahead", 0},
                    {"invalid metric name", 0},
-                   {"invalid stream label", 0},
                    {"event too large", 0}}};
     }
 
     const emf_options& options() const noexcept { return options_; }
+
+    /// Throws `error(errc::invalid_argument)` naming the first of `names` that no event can carry
+    /// (blank, longer than 255 bytes, `_aws`, or a dimension key), so that a program can refuse
+    /// its definitions at start instead of dropping the metric's every sample.
+    void check_metric_names(std::span<const std::string> names) const {
+        for (const std::string& name : names) {
+            if (!valid_name(name)) {
+                refuse(
+                    fmt::format("the metric {:?} cannot be an EMF metric: a name is 1 to 255 bytes, not blank, "
+                                "not _aws and not a dimension key ({}); rename it",
+                                name, fmt::join(keys_, ", ")));
+            }
+        }
+    }
 
     /// Appends the events of `batch`, each a line ending in `\n`, and returns how many.
     /// `now` is the time the age limits are measured from (the sink passes the system clock's).
@@ -205,16 +221,21 @@ private:
         if (options_.storage_resolution != 1 && options_.storage_resolution != 60) {
             refuse(fmt::format("storage resolution {}: 1 or 60", options_.storage_resolution));
         }
-        // The fixed text of every event: the directive up to its metrics, and the unit's tail.
-        directive_head_.clear();
-        detail::append_text(directive_head_, ",\"CloudWatchMetrics\":[{\"Namespace\":");
-        detail::append_json_string(directive_head_, ns);
-        detail::append_text(directive_head_, ",\"Dimensions\":[[");
-        for (std::size_t i = 0; i < keys.size(); ++i) {
-            if (i != 0) directive_head_.push_back(',');
-            detail::append_json_string(directive_head_, keys[i]);
-        }
-        detail::append_text(directive_head_, "]],\"Metrics\":[");
+        // The fixed text of every event: the directive up to its metrics (with the stream key,
+        // and without it for an event of no stream label), and the unit's tail.
+        const auto directive = [&](fmt::memory_buffer& head, std::size_t first_key) {
+            head.clear();
+            detail::append_text(head, ",\"CloudWatchMetrics\":[{\"Namespace\":");
+            detail::append_json_string(head, ns);
+            detail::append_text(head, ",\"Dimensions\":[[");
+            for (std::size_t i = first_key; i < keys.size(); ++i) {
+                if (i != first_key) head.push_back(',');
+                detail::append_json_string(head, keys[i]);
+            }
+            detail::append_text(head, "]],\"Metrics\":[");
+        };
+        directive(directive_head_, 0);
+        directive(directive_head_no_stream_, options_.stream_dimension.empty() ? 0 : 1);
         unit_tail_.clear();
         detail::append_text(unit_tail_, ",\"Unit\":");
         detail::append_json_string(unit_tail_, options_.unit);
@@ -245,15 +266,33 @@ private:
         }
         if (s.time < now - max_past_age) return count(drop_reason::too_old), false;
         if (s.time > now + max_future_age) return count(drop_reason::too_far_ahead), false;
-        if (s.name.empty() || s.name.size() > max_metric_name_bytes || is_blank(s.name) || s.name == "_aws" ||
-            std::find(keys_.begin(), keys_.end(), s.name) != keys_.end()) {
-            return count(drop_reason::invalid_name), false;
-        }
-        if (!options_.stream_dimension.empty() &&
-            (s.stream.empty() || s.stream.size() > 1024 || !is_ascii(s.stream) || is_blank(s.stream))) {
-            return count(drop_reason::invalid_stream), false;
-        }
+        if (!valid_name(s.name)) return count(drop_reason::invalid_name), false;
         return true;
+    }
+
+    bool valid_name(std::string_view name) const noexcept {
+        return !name.empty() && name.size() <= max_metric_name_bytes && !is_blank(name) && name != "_aws" &&
+               std::find(keys_.begin(), keys_.end(), name) == keys_.end();
+    }
+
+    /// `label` as a dimension value (see the top of this file) in stream_value_; empty when it
+    /// is empty or blank.
+    std::string_view stream_value(std::string_view label) {
+        stream_value_.clear();
+        bool in_sequence = false;  // after a UTF-8 lead byte, its continuation bytes
+        for (const char c : label) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte < 0x80) {
+                stream_value_.push_back(c);
+                in_sequence = false;
+            } else if (byte >= 0xC0 || !in_sequence) {
+                stream_value_.push_back('_');
+                in_sequence = byte >= 0xC0;
+            }
+            if (stream_value_.size() == max_dimension_value_bytes) break;
+        }
+        if (is_blank(stream_value_)) stream_value_.clear();
+        return stream_value_;
     }
 
     static bool same_event(const sample& s, std::string_view stream, std::int64_t ms) noexcept {
@@ -284,14 +323,17 @@ private:
         head_.clear();
         detail::append_text(head_, "{\"_aws\":{\"Timestamp\":");
         detail::append_integer(head_, unix_millis(first.time));
-        head_.append(directive_head_.data(), directive_head_.data() + directive_head_.size());
+        const std::string_view stream =
+            options_.stream_dimension.empty() ? std::string_view() : stream_value(first.stream);
+        const fmt::memory_buffer& directive = stream.empty() ? directive_head_no_stream_ : directive_head_;
+        head_.append(directive.data(), directive.data() + directive.size());
         dimensions_.clear();
         detail::append_text(dimensions_, "]}]}");
-        if (!options_.stream_dimension.empty()) {
+        if (!stream.empty()) {
             dimensions_.push_back(',');
             detail::append_json_string(dimensions_, options_.stream_dimension);
             dimensions_.push_back(':');
-            detail::append_json_string(dimensions_, first.stream);
+            detail::append_json_string(dimensions_, stream);
         }
         dimensions_.append(constant_dimensions_.data(), constant_dimensions_.data() + constant_dimensions_.size());
     }
@@ -394,7 +436,8 @@ private:
     emf_options options_;
     std::array<drop_count, drop_reasons> drops_{};
     std::vector<std::string> keys_;  // the dimension keys, stream first
-    fmt::memory_buffer directive_head_, unit_tail_, constant_dimensions_;
+    fmt::memory_buffer directive_head_, directive_head_no_stream_, unit_tail_, constant_dimensions_;
+    std::string stream_value_;  // the stream label of the event being built, as a dimension value
     // The event being built: head (Timestamp and directive), definitions, dimension members, metric
     // members; and the open metric: its definition, its member key, its values as text.
     fmt::memory_buffer head_, definitions_, dimensions_, members_;

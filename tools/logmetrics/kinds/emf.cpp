@@ -68,6 +68,12 @@ void check_emf(const output_spec& spec) {
     }
 }
 
+/// Refuses a metric no EMF event can carry (named `_aws` or as a dimension key...), before any
+/// output is made, rather than dropping its every sample.
+void check_emf_at_open(const output_spec& spec, const std::vector<std::string>& metric_names) {
+    emf_format(emf_options_of(spec)).check_metric_names(metric_names);
+}
+
 any_sink make_emf(const output_spec& spec, const output_context& context) {
     emf_options options = emf_options_of(spec);
     if (context.out) return any_sink(std::string(context.name), emf_sink(*context.out, std::move(options)));
@@ -85,7 +91,8 @@ output_kind emf_kind() {
             emf_option_rules,
             "CloudWatch Embedded Metric Format events; tcp:// or udp:// (port 25888) for the CloudWatch agent",
             make_emf,
-            check_emf};
+            check_emf,
+            check_emf_at_open};
 }
 
 }  // namespace logmetrics::cli
