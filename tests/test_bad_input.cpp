@@ -210,7 +210,7 @@ TEST_CASE("an invalid regex names the definition, the offset and PCRE2's reason"
     }
 }
 
-TEST_CASE("a regex without capture group 1 is refused; a named group is group 1", "[bad_input][definitions][regex]") {
+TEST_CASE("a regex without capture group 1 is refused, a named group is group 1", "[bad_input][definitions][regex]") {
     for (const char* regex : {"(?:loss)=\\\\S+", "a|b", "(?=x)x", "\\\\(1\\\\)"}) {
         INFO("regex " << regex);
         const error e = refusal(std::string(R"J([{"Name": "g", "Regex": ")J") + regex + "\"}]");
@@ -221,7 +221,7 @@ TEST_CASE("a regex without capture group 1 is refused; a named group is group 1"
     CHECK(parse_definitions(R"J([{"Name": "optional", "Regex": "loss=(\\S+)?"}])J").size() == 1);
 }
 
-TEST_CASE("a definition over two limits lists both; the 41st is named", "[bad_input][definitions][limits]") {
+TEST_CASE("a definition over two limits lists both, the 41st is named", "[bad_input][definitions][limits]") {
     // One limit at a time is in test_definitions.cpp.
     const std::string name(300, 'n');
     const std::string regex = "(x)" + std::string(600, 'a');
@@ -247,7 +247,7 @@ TEST_CASE("a definition over two limits lists both; the 41st is named", "[bad_in
     }
 }
 
-TEST_CASE("an empty definitions file is invalid_json; an empty list is accepted", "[bad_input][definitions][empty]") {
+TEST_CASE("an empty definitions file is invalid_json, an empty list is accepted", "[bad_input][definitions][empty]") {
     for (const std::string text : {"", "   \n\t\n"}) {
         const std::string path = temporary_file("empty.json", text);
         try {

@@ -228,7 +228,7 @@ TEST_CASE("every real-world definition loads or is refused for a stated reason",
 }
 
 #ifdef LOGMETRICS_HAS_HYPERSCAN
-TEST_CASE("a literal becomes a Hyperscan pattern of \\xHH escapes, byte for byte", "[definitions][hyperscan]") {
+TEST_CASE("a literal becomes a Hyperscan pattern of hex escapes (xHH), byte for byte", "[definitions][hyperscan]") {
     CHECK(detail::hs_literal_pattern("") == "");
     CHECK(detail::hs_literal_pattern("a.(") == "\\x61\\x2e\\x28");
     CHECK(detail::hs_literal_pattern(std::string("\0\xff\n", 3)) == "\\x00\\xff\\x0a");

@@ -90,7 +90,7 @@ TEST_CASE("emf_format writes one event per stream and millisecond", "[format][em
     for (const auto& d : format.drops()) CHECK(d.count == 0);
 }
 
-TEST_CASE("emf_format: several values of a metric at one time are an array; options shape the directive",
+TEST_CASE("emf_format: several values of a metric at one time are an array, options shape the directive",
           "[format][emf]") {
     const std::vector<sample> batch = {
         make_sample("loss", 0.5),
@@ -457,7 +457,7 @@ TEST_CASE("emf_sink sends one event per UDP datagram", "[sink][emf][threads]") {
     }
 }
 
-TEST_CASE("emf_sink: a listener that is down fails the write; when it is back, the same sink delivers",
+TEST_CASE("emf_sink: a listener that is down fails the write, when it is back, the same sink delivers",
           "[sink][emf][threads]") {
     std::string url;
     std::uint16_t port = 0;
@@ -481,7 +481,7 @@ TEST_CASE("emf_sink: a listener that is down fails the write; when it is back, t
     CHECK(parse_lines(received[0]).at(0)["loss"] == 2);
 }
 
-TEST_CASE("emf_sink: an agent killed mid-run is noticed before the next send; restarted, it gets the rest",
+TEST_CASE("emf_sink: an agent killed mid-run is noticed before the next send, restarted, it gets the rest",
           "[sink][emf][threads]") {
     const auto now = std::chrono::system_clock::now();
     auto first = std::make_unique<loopback_listener>(false);

@@ -100,7 +100,8 @@ TEMPLATE_TEST_CASE("captures that are not numbers make no sample", "[engines]", 
     CHECK(m.stats().rejected == 4);
 }
 
-TEMPLATE_TEST_CASE("\\d \\s \\w are ASCII, and bytes are matched as bytes", "[engines]", LOGMETRICS_TEST_ENGINES) {
+TEMPLATE_TEST_CASE("the digit, space and word classes are ASCII, and bytes are matched as bytes", "[engines]",
+                   LOGMETRICS_TEST_ENGINES) {
     const std::string definitions = R"J([
         {"Name": "digits", "Regex": "n=(\\d+)"},
         {"Name": "word", "Regex": "w=(\\w+)x"},

@@ -338,7 +338,7 @@ TEST_CASE("lines back to back in a chunk come as one block, in place", "[framer]
     CHECK(first_lines == std::vector<std::uint64_t>{5});
 }
 
-TEST_CASE("rewritten lines are copied into one run; an in-place run is handed out first", "[framer][blocks]") {
+TEST_CASE("rewritten lines are copied into one run, an in-place run is handed out first", "[framer][blocks]") {
     line_framer framer({framing_mode::sagemaker, 256});
     std::vector<std::string> texts;
     std::vector<std::size_t> sizes;
@@ -372,7 +372,7 @@ TEST_CASE("runs are handed out at 4096 lines, or the number asked for", "[framer
     REQUIRE_THROWS_AS(line_framer({framing_mode::raw, 256}, 65537), logmetrics::error);
 }
 
-TEST_CASE("a copied run is handed out before it passes 64 KiB; a line that size goes alone", "[framer][blocks]") {
+TEST_CASE("a copied run is handed out before it passes 64 KiB, a line that size goes alone", "[framer][blocks]") {
     line_framer framer({framing_mode::terminal, 256 * 1024});  // lines end at \r: copied
     const std::string line(1000, 'y');
     std::string chunk;
@@ -398,7 +398,7 @@ TEST_CASE("each_line hands on every line and piece with its continued flag", "[f
     CHECK(continued == std::vector<bool>{false, true, false, false});
 }
 
-TEST_CASE("feed_line frames as feed(line) and feed(\"\\n\") do, without a copy when it can", "[framer][blocks]") {
+TEST_CASE("feed_line frames as feed(line) and feed(newline) do, without a copy when it can", "[framer][blocks]") {
     // Each case: a chunk fed first (maybe ending mid-line or at a \r), then lines through feed_line.
     struct script {
         std::string before;

@@ -79,7 +79,7 @@ TEST_CASE("memory_store keeps series and statistics", "[sink][memory]") {
     CHECK(logmetrics::final_metric_data_list_json(store.final_metrics().metrics) == "[]");
 }
 
-TEST_CASE("memory_store statistics skip NaN; infinities count", "[sink][memory]") {
+TEST_CASE("memory_store statistics skip NaN, infinities count", "[sink][memory]") {
     logmetrics::memory_store store;
     for (double v : {1.0, nan_value, 3.0}) store.write(make_sample("loss", v));
     CHECK(store.count("loss") == 3);

@@ -348,7 +348,7 @@ TEST_CASE("sinks with tick are ticked once a second of the monitor's clock, and 
     CHECK(periodic.closes == 1);
 }
 
-TEST_CASE("per-definition counts as a span; stats add up across streams", "[monitor][stats]") {
+TEST_CASE("per-definition counts as a span, stats add up across streams", "[monitor][stats]") {
     auto definitions = parse_definitions(loss_and_acc);
     recording_sink sink;
     auto first = make_monitor(definitions, default_test_engine{}, sink);

@@ -59,7 +59,7 @@ TEST_CASE("series_summary keeps last, min, max, mean and counts", "[stats]") {
     CHECK(s.max == 4.0);
 }
 
-TEST_CASE("series_summary skips NaN for min, max, mean and last_finite; last shows it", "[stats]") {
+TEST_CASE("series_summary skips NaN for min, max, mean and last_finite, last shows it", "[stats]") {
     series_summary s;
     s.observe(nan_value, fixed_time());  // NaN first: the first number still sets min and max
     CHECK(s.count == 1);

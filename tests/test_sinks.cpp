@@ -63,7 +63,7 @@ struct counting_sink {
 // concepts
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("every sink models metric_sink; batch sinks model batch_metric_sink", "[sink][concept]") {
+TEST_CASE("every sink models metric_sink, batch sinks model batch_metric_sink", "[sink][concept]") {
     using namespace logmetrics;
     STATIC_REQUIRE(metric_sink<memory_store>);
     STATIC_REQUIRE(metric_sink<callback_sink>);

@@ -316,7 +316,7 @@ TEST_CASE("events: long tags and large steps take multi-byte varints", "[tensorb
     CHECK(e.values == std::vector<std::pair<std::string, float>>{{tag, -2.25f}});
 }
 
-TEST_CASE("events: NaN and infinities are written; beyond float range and bad tags are dropped", "[tensorboard]") {
+TEST_CASE("events: NaN and infinities are written, beyond float range and bad tags are dropped", "[tensorboard]") {
     tensorboard_format format;
     fmt::memory_buffer out;
     CHECK(format.append(out, make_sample("loss", test_support::nan_value)));
@@ -433,7 +433,7 @@ TEST_CASE("tensorboard_sink: a directory it cannot make fails at start, with the
     CHECK_THROWS_AS(tensorboard_sink(dir.path / "ok", options), logmetrics::error);
 }
 
-TEST_CASE("tensorboard_sink: a stream whose run cannot be made loses its samples, counted; the others go on",
+TEST_CASE("tensorboard_sink: a stream whose run cannot be made loses its samples, counted, the others go on",
           "[tensorboard]") {
     temp_dir dir;
     tensorboard_options options;

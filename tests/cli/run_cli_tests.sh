@@ -401,8 +401,8 @@ t_two_stdout() { status_is 2 && out_empty && err_has 'both write to stdout'; }
 check "two outputs on stdout: exit 2" t_two_stdout
 
 run "$bin" scan --definitions small.json --output 'table:?x' small.log
-t_empty_path_before_options() { status_is 2 && err_has "no PATH between ':' and '?'"; }
-check "table:?x: the message says the PATH is missing, not that nothing follows" t_empty_path_before_options
+t_empty_path_before_options() { status_is 2 && err_has "nothing between ':' and '?'; table[:PATH]"; }
+check "table:?x: the message says nothing is between ':' and '?', and shows table's syntax" t_empty_path_before_options
 
 run "$bin" scan --definitions small.json --output none --output csv small.log
 t_none_with_samples() { status_is 2 && err_has 'none writes no samples, csv does' && out_empty; }
@@ -630,7 +630,8 @@ t_help() {
         out_has '--final' && out_has '--max-line-length' && out_has '--no-limits' && out_has '--stream' &&
         out_has '--quiet' && out_has '--step-metric' && out_has 'terminal' && out_has '#011' && out_has 'infinity' &&
         out_has '"5.", "1000." and "1.E-3" are numbers' && out_has 'backspace' && out_has 'final:PATH' &&
-        out_has 'csv[:PATH][?header=true|false]' &&
+        out_has 'csv[:PATH]' && out_has 'options: header=true|false' &&
+        out_has 'options: namespace=VALUE, dimensions=VALUE, stream=VALUE' &&
         out_has 'final: is a summary file, not a sample output' && out_has 'A FIFO (named pipe) as PATH waits for a reader' &&
         out_has 'ASCII whitespace (space, \t, \v, \f, \r)' && out_has 'required literal' &&
         ! out_has "runs every definition's regex on every line"

@@ -62,13 +62,18 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
     CHECK(find_output_kind("xml") == nullptr);
     CHECK(find_output_kind("JSONL") == nullptr);
     CHECK(find_output_kind("none")->make == nullptr);
-    CHECK(output_syntax() ==
-          "jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, "
-          "emf[:PATH|tcp://HOST[:PORT]|udp://"
-          "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
-          "VALUE], "
-          "prometheus-textfile:PATH[?interval=VALUE][?fsync=true|false][?stream=VALUE][?label.NAME=VALUE][?prefix="
-          "VALUE][?colons=keep|replace], tensorboard:DIR[?flush=VALUE], none");
+    // Each kind's syntax: the target, then its options (one: in brackets; several: KEY=VALUE&...).
+    CHECK(output_syntax(*find_output_kind("jsonl")) == "jsonl[:PATH]");
+    CHECK(output_syntax(*find_output_kind("csv")) == "csv[:PATH][?header=true|false]");
+    CHECK(output_syntax(*find_output_kind("final")) == "final:PATH");
+    CHECK(output_syntax(*find_output_kind("emf")) ==
+          "emf[:PATH|tcp://HOST[:PORT]|udp://HOST[:PORT]][?KEY=VALUE&...] with KEY=VALUE one of namespace=VALUE, "
+          "dimensions=VALUE, stream=VALUE, unit=VALUE, resolution=60|1, queue=VALUE");
+    CHECK(output_syntax(*find_output_kind("prometheus-textfile")) ==
+          "prometheus-textfile:PATH[?KEY=VALUE&...] with KEY=VALUE one of interval=VALUE, fsync=true|false, "
+          "stream=VALUE, label.NAME=VALUE, prefix=VALUE, colons=keep|replace");
+    CHECK(output_syntax(*find_output_kind("tensorboard")) == "tensorboard:DIR[?flush=VALUE]");
+    CHECK(output_syntax(*find_output_kind("none")) == "none");
 }
 
 TEST_CASE("check_output_spec: the kind, its target and its options", "[cli][output_kinds]") {
@@ -88,7 +93,7 @@ TEST_CASE("a kind with a URL target and options checks keys and values", "[cli][
     CHECK(refusal(parse_output_spec("pushgateway:http://h:9091/x?job=a&instance=b"), with_push) ==
           "pushgateway does not take the option instance (it takes job, mode)");
     CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?mode=y"), with_push) == R"(mode="y": the values are x)");
-    CHECK(output_syntax(with_push) == "jsonl[:PATH], pushgateway:URL[?job=VALUE][?mode=x]");
+    CHECK(output_syntax(with_push[1]) == "pushgateway:URL[?KEY=VALUE&...] with KEY=VALUE one of job=VALUE, mode=x");
     // A URL target: http:// or https:// and a host; the sink sends there, the tool opens nothing.
     for (const char* bad : {"pushgateway", "pushgateway:h:9091", "pushgateway:ftp://h", "pushgateway:http://",
                             "pushgateway:https:///metrics", "pushgateway:-"}) {
@@ -128,7 +133,13 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
           "prometheus-textfile, tensorboard, none (--help shows each one's syntax)");
     CHECK(list_refusal({"csv?header=maybe"}) ==
           R"(--output "csv?header=maybe": header="maybe": the values are true, false; csv[:PATH][?header=true|false])");
-    CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
+    CHECK(list_refusal({"csv:"}) == R"(--output "csv:": nothing after ':'; csv[:PATH][?header=true|false])");
+    // A spec the parser refuses still gets its kind's syntax (not the list of kinds).
+    CHECK(list_refusal({"csv?header=false&header=true"}) ==
+          R"(--output "csv?header=false&header=true": option "header" is given twice; csv[:PATH][?header=true|false])");
+    CHECK(list_refusal({"tensorboard:"}) ==
+          R"(--output "tensorboard:": nothing after ':'; tensorboard:DIR[?flush=VALUE])");
+    CHECK(list_refusal({"jsonl?"}) == R"(--output "jsonl?": no options after '?'; jsonl[:PATH])");
 }
 
 TEST_CASE("choose_outputs: none is one however often given, goes with final: only", "[cli][output_kinds]") {
@@ -141,7 +152,7 @@ TEST_CASE("choose_outputs: none is one however often given, goes with final: onl
           R"(--output "none" and "table": none writes no samples, table does; give one of them)");
 }
 
-TEST_CASE("emf: a file, stdout or a listener; its options are checked before anything is read",
+TEST_CASE("emf: a file, stdout or a listener, its options are checked before anything is read",
           "[cli][output_kinds][emf]") {
     const output_kind& emf = *find_output_kind("emf");
     CHECK(uses_socket(parse_output_spec("emf:tcp://127.0.0.1:25888"), emf));
@@ -191,7 +202,7 @@ TEST_CASE("check_output_at_open: an EMF metric no event can carry is refused bef
     CHECK(refusal_at_open("emf", {"_aws"}).find(R"(the metric "_aws" cannot be)") != std::string::npos);
 }
 
-TEST_CASE("prometheus-textfile: a .prom file the sink replaces; its options are checked before anything is read",
+TEST_CASE("prometheus-textfile: a .prom file the sink replaces, its options are checked before anything is read",
           "[cli][output_kinds][prometheus]") {
     const output_kind& textfile = *find_output_kind("prometheus-textfile");
     CHECK(owns_target(parse_output_spec("prometheus-textfile:m.prom"), textfile));
@@ -223,9 +234,10 @@ TEST_CASE("prometheus-textfile: a .prom file the sink replaces; its options are 
           R"(prometheus: label name "__x" starts with '__', which Prometheus reserves)");
     CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.stream=a")) ==
           R"(prometheus: label "stream" given twice (it is the stream label))");
-    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.=a"))
-              .starts_with(
-                  "prometheus-textfile does not take the option label. (it takes interval, stream, label.NAME,"));
+    CHECK(
+        refusal(parse_output_spec("prometheus-textfile:m.prom?label.=a"))
+            .starts_with(
+                "prometheus-textfile does not take the option label. (it takes interval, fsync, stream, label.NAME,"));
     CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?labels=a"))
               .starts_with("prometheus-textfile does not take the option labels"));
 }
@@ -254,7 +266,7 @@ TEST_CASE("check_output_at_open: metrics one Prometheus name would merge, a miss
     CHECK_FALSE(std::filesystem::exists(dir + "/m.prom"));                        // nothing written
 }
 
-TEST_CASE("tensorboard: a directory, never stdout; its files are the sink's", "[cli][output_kinds][tensorboard]") {
+TEST_CASE("tensorboard: a directory, never stdout, its files are the sink's", "[cli][output_kinds][tensorboard]") {
     const output_kind& tensorboard = *find_output_kind("tensorboard");
     CHECK(tensorboard.target == target_rule::directory);
     for (const char* good : {"tensorboard:runs/job1", "tensorboard:/tmp/x?flush=1", "tensorboard:r?flush=86400"}) {

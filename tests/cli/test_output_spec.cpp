@@ -26,7 +26,7 @@ TEST_CASE("the target is everything after the first ':' up to '?'", "[cli][outpu
     CHECK(output_name(parse_output_spec("csv:out.csv?header=false")) == "csv:out.csv");
 }
 
-TEST_CASE("a URL target keeps its colons; the options start at '?'", "[cli][output_spec]") {
+TEST_CASE("a URL target keeps its colons, the options start at '?'", "[cli][output_spec]") {
     const output_spec spec = parse_output_spec("pushgateway:http://h:9091/x?job=a");
     CHECK(spec.kind == "pushgateway");
     CHECK(spec.target == "http://h:9091/x");
@@ -36,7 +36,7 @@ TEST_CASE("a URL target keeps its colons; the options start at '?'", "[cli][outp
     CHECK_FALSE(spec.option("instance"));
 }
 
-TEST_CASE("options are KEY=VALUE pairs joined by '&', in order; values may be empty or hold '='",
+TEST_CASE("options are KEY=VALUE pairs joined by '&', in order, values may be empty or hold '='",
           "[cli][output_spec]") {
     const output_spec spec = parse_output_spec("statsd:localhost:8125?prefix=train.&tags=a=b&empty=");
     CHECK(spec.target == "localhost:8125");
@@ -59,9 +59,9 @@ TEST_CASE("malformed specs are refused with what is wrong", "[cli][output_spec]"
     CHECK(message("") == "an empty output");
     CHECK(message(":out.csv") == "no output kind before ':' or '?'");
     CHECK(message("?header=false") == "no output kind before ':' or '?'");
-    CHECK(message("csv:") == "nothing after ':' (leave ':' out to write to stdout)");
-    CHECK(message("csv:?header=false") == "no PATH between ':' and '?' (leave ':' out to write to stdout)");
-    CHECK(message("table:?x") == "no PATH between ':' and '?' (leave ':' out to write to stdout)");
+    CHECK(message("csv:") == "nothing after ':'");
+    CHECK(message("csv:?header=false") == "nothing between ':' and '?'");
+    CHECK(message("table:?x") == "nothing between ':' and '?'");
     CHECK(message("csv?") == "no options after '?'");
     CHECK(message("csv?header") == R"(option "header" is not KEY=VALUE)");
     CHECK(message("csv?=false") == R"(option "=false" is not KEY=VALUE)");

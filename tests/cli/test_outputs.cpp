@@ -137,7 +137,7 @@ TEST_CASE("check_output_files refuses an output that is an input or the definiti
     CHECK(read_file(dir / "d.json") == "data\n");
 }
 
-TEST_CASE("check_output_files refuses two outputs on one file whatever its spelling; devices may be shared",
+TEST_CASE("check_output_files refuses two outputs on one file whatever its spelling, devices may be shared",
           "[cli][outputs]") {
     temp_dir dir;
     std::ofstream(dir / "x.csv") << "";

@@ -49,7 +49,7 @@ TEST_CASE("printable_name escapes control bytes as quote_text does, and leaves p
     CHECK(printable_name("") == "");
 }
 
-TEST_CASE("display_width counts what a terminal shows; fit_to_width cuts with an ellipsis", "[cli][text]") {
+TEST_CASE("display_width counts what a terminal shows, fit_to_width cuts with an ellipsis", "[cli][text]") {
     CHECK(display_width("loss") == 4);
     CHECK(display_width("") == 0);
     CHECK(display_width("\xc3\xa9t\xc3\xa9") == 3);         // été: 5 bytes, 3 columns

@@ -40,7 +40,7 @@ TEST_CASE("http_client sends the method, body and headers, and returns the answe
     CHECK(requests[0].header("expect").empty());  // no 100-continue round trip
 }
 
-TEST_CASE("http_client: a DELETE has no body; one client makes many requests", "[http][threads]") {
+TEST_CASE("http_client: a DELETE has no body, one client makes many requests", "[http][threads]") {
     http_test_server server;
     server.answer(202, "");
     http_client client;

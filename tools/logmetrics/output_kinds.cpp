@@ -40,7 +40,7 @@ const std::vector<output_kind>& registry() {
 
 }  // namespace
 
-std::string output_syntax(const output_kind& kind) {
+std::string output_target_syntax(const output_kind& kind) {
     std::string text(kind.name);
     if (kind.target == target_rule::stdout_or_path) text += "[:PATH]";
     if (kind.target == target_rule::path) text += ":PATH";
@@ -48,11 +48,24 @@ std::string output_syntax(const output_kind& kind) {
     if (kind.target == target_rule::own_file) text += ":PATH";
     if (kind.target == target_rule::directory) text += ":DIR";
     if (kind.target == target_rule::url) text += ":URL";
-    for (const option_rule& o : kind.options) {
-        text +=
-            fmt::format("[?{}={}]", o.key, o.values.empty() ? "VALUE" : fmt::format("{}", fmt::join(o.values, "|")));
-    }
     return text;
+}
+
+std::string output_options_syntax(const output_kind& kind) {
+    std::vector<std::string> options;
+    for (const option_rule& o : kind.options) {
+        options.push_back(
+            fmt::format("{}={}", o.key, o.values.empty() ? "VALUE" : fmt::format("{}", fmt::join(o.values, "|"))));
+    }
+    return fmt::format("{}", fmt::join(options, ", "));
+}
+
+std::string output_syntax(const output_kind& kind) {
+    if (kind.options.empty()) return output_target_syntax(kind);
+    if (kind.options.size() == 1)
+        return fmt::format("{}[?{}]", output_target_syntax(kind), output_options_syntax(kind));
+    return fmt::format("{}[?KEY=VALUE&...] with KEY=VALUE one of {}", output_target_syntax(kind),
+                       output_options_syntax(kind));
 }
 
 std::span<const output_kind> output_kinds() noexcept { return registry(); }
@@ -62,12 +75,6 @@ const output_kind* find_output_kind(std::string_view name, std::span<const outpu
         if (k.name == name) return &k;
     }
     return nullptr;
-}
-
-std::string output_syntax(std::span<const output_kind> kinds) {
-    std::vector<std::string> all;
-    for (const output_kind& k : kinds) all.push_back(output_syntax(k));
-    return fmt::format("{}", fmt::join(all, ", "));
 }
 
 const output_kind& check_output_spec(const output_spec& spec, std::span<const output_kind> kinds) {
@@ -166,10 +173,8 @@ std::vector<chosen_output> choose_outputs(std::span<const std::string> specs, st
             chosen.push_back({std::move(spec), &kind, to_stdout});
         } catch (const usage_error& e) {
             // The syntax of the kind named, or the kinds there are (the whole list is --help's).
-            const output_kind* named = nullptr;
-            try {
-                named = find_output_kind(parse_output_spec(text).kind, kinds);
-            } catch (const usage_error&) {}
+            const output_kind* named =
+                find_output_kind(std::string_view(text).substr(0, text.find_first_of(":?")), kinds);
             if (named) throw usage_error(fmt::format("--output {:?}: {}; {}", text, e.what(), output_syntax(*named)));
             std::vector<std::string_view> names;
             for (const output_kind& k : kinds) names.push_back(k.name);

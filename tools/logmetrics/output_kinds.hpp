@@ -73,10 +73,14 @@ std::span<const output_kind> output_kinds() noexcept;
 const output_kind* find_output_kind(std::string_view name,
                                     std::span<const output_kind> kinds = output_kinds()) noexcept;
 
-/// Each kind's syntax, for messages and help: "jsonl[:PATH], csv[:PATH][?header=true|false], ...".
-std::string output_syntax(std::span<const output_kind> kinds = output_kinds());
+/// A kind's target syntax: "csv[:PATH]", "final:PATH", "pushgateway:URL".
+std::string output_target_syntax(const output_kind& kind);
 
-/// One kind's syntax: "csv[:PATH][?header=true|false]".
+/// A kind's options, each KEY=VALUE or KEY=one|other: "header=true|false" (empty: none).
+std::string output_options_syntax(const output_kind& kind);
+
+/// A kind's whole syntax, for messages: "csv[:PATH][?header=true|false]"; with several options
+/// "emf[...][?KEY=VALUE&...] with KEY=VALUE one of namespace=VALUE, dimensions=VALUE, ...".
 std::string output_syntax(const output_kind& kind);
 
 /// Checks `spec` against its kind (known, target, option keys and values) and returns the kind;

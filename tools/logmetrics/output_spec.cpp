@@ -29,9 +29,7 @@ output_spec parse_output_spec(std::string_view text) {
     if (colon != std::string_view::npos) {
         spec.target = head.substr(colon + 1);
         if (spec.target->empty()) {
-            throw usage_error(query == std::string_view::npos
-                                  ? "nothing after ':' (leave ':' out to write to stdout)"
-                                  : "no PATH between ':' and '?' (leave ':' out to write to stdout)");
+            throw usage_error(query == std::string_view::npos ? "nothing after ':'" : "nothing between ':' and '?'");
         }
     }
     if (query == std::string_view::npos) return spec;

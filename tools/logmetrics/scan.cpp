@@ -336,7 +336,8 @@ std::string output_help() {
         "PATH '-' or left out: stdout, for one output at most.\n"
         "Default: jsonl. The kinds:\n";
     for (const output_kind& kind : output_kinds()) {
-        text += fmt::format("  {}\n      {}\n", output_syntax(kind), kind.help);
+        text += fmt::format("  {}\n      {}\n", output_target_syntax(kind), kind.help);
+        if (!kind.options.empty()) text += fmt::format("      options: {}\n", output_options_syntax(kind));
     }
     text.pop_back();
     return text;
