@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# ctest integration_pushgateway: logmetrics' pushes to a real Prometheus Pushgateway (Debian's
+# prometheus-pushgateway, 1.5.1 here), started on a free loopback port with no persistence file,
+# and read back through its API (GET /api/v1/metrics, JSON: every group, its labels and each
+# series' value as text):
+#   1. the library (pushgateway_push put): the group job/run@base64/host (percent-encoded)/note@base64
+#      holds exactly the pushed series, with the last values (NaN, +Inf, -Inf, 1e-300, an integer
+#      beyond 2^53 as the float Prometheus keeps), the escaped and U+FFFD-replaced stream labels,
+#      the constant label, the grouping labels decoded (run="runs/exp 1", note="");
+#   2. a push the server refuses (400: a gauge whose name another group holds as a counter) is
+#      counted with the server's message (pushgateway_push reject);
+#   3. delete_on_exit (pushgateway_push delete) removes the group, and only it;
+#   4. the CLI over the bundled example log: the group holds the last value of each metric and
+#      stream, as `scan --format jsonl` shows them; with delete_on_exit=1 the group is gone after
+#      the run; a Pushgateway that is down is reported in the summary and does not fail the scan.
+# Needs prometheus-pushgateway (.ci/run installs it), curl and /usr/bin/python3. Fails, never
+# skips, when they are missing.
+# Usage: run.sh PUSHGATEWAY_PUSH LOGMETRICS_CLI PROJECT_SOURCE_DIR
+# (KEEP_WORK=1 keeps the temporary directory, with the server's log and the answers, for a look.)
+set -euo pipefail
+push=$1 cli=$2 source=$3
+python=/usr/bin/python3
+
+for tool in prometheus-pushgateway curl "$python"; do
+    command -v "$tool" > /dev/null || {
+        echo "integration_pushgateway: $tool is not installed (apt-get install prometheus-pushgateway curl python3)" >&2
+        exit 1
+    }
+done
+echo "integration_pushgateway: $(prometheus-pushgateway --version 2>&1 | head -1)"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/logmetrics-pushgateway.XXXXXX")
+server=
+stop_server() {
+    if [ -n "$server" ]; then
+        kill "$server" 2> /dev/null || true
+        wait "$server" 2> /dev/null || true
+        server=
+    fi
+}
+cleanup() {
+    stop_server
+    if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+fail() {
+    echo "integration_pushgateway: $*" >&2
+    [ -f "$work/server.log" ] && { echo "--- server log:" >&2; tail -20 "$work/server.log" >&2; }
+    exit 1
+}
+
+port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+# Debian's default persistence file is /var/lib/prometheus/pushgateway.data: none here.
+prometheus-pushgateway --web.listen-address="127.0.0.1:$port" --persistence.file="" > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do
+    curl -sf --max-time 2 "$url/-/ready" > /dev/null && break
+    kill -0 "$server" 2> /dev/null || fail "the Pushgateway exited at start"
+    sleep 0.1
+done
+curl -sf --max-time 2 "$url/-/ready" > /dev/null || fail "the Pushgateway was not ready within 10 s"
+
+metrics_json() {
+    curl -sf --max-time 5 "$url/api/v1/metrics" > "$1" || fail "GET /api/v1/metrics failed"
+}
+
+# 1. The library: one group, every value and label checked.
+"$push" "$url" put lib || fail "pushgateway_push put failed"
+metrics_json "$work/lib.json"
+"$python" - "$work/lib.json" << 'EOF' || fail "the library's group is not as pushed (see above)"
+import json, sys
+data = json.load(open(sys.argv[1]))["data"]
+groups = [g for g in data if g["labels"].get("job") == "lib"]
+assert len(groups) == 1, f"groups of job=lib: {groups}"
+group = groups[0]
+key = {"job": "lib", "run": "runs/exp 1", "host": "node 1", "note": ""}
+assert group["labels"] == key, group["labels"]
+assert group["last_push_successful"] is True
+values = {}
+for name, family in group.items():
+    if not isinstance(family, dict) or "metrics" not in family or name.startswith("push_"):
+        continue
+    assert family["type"] == "GAUGE", (name, family["type"])
+    assert family["help"] == "Last value of a metric logmetrics read from a training log", family["help"]
+    for series in family["metrics"]:
+        labels = dict(series["labels"])
+        stream = labels.pop("stream")
+        assert labels == {**key, "team": "vision", "instance": ""}, labels
+        values[(name, stream)] = series["value"]
+expected = {
+    ("train:loss", "algo-1"): "0.2",
+    ("train:loss", 'we"ird\\path\nx'): "NaN",
+    ("train:loss", "caf\ufffd"): "0.1",
+    ("val_loss", "algo-1"): "+Inf",
+    ("val_loss", 'we"ird\\path\nx'): "-Inf",
+    ("eval_accuracy", "algo-1"): "1e-300",
+    ("tokens_seen", "algo-1"): "9.007199254740992e+15",
+}
+assert values == expected, f"\n got      {values}\n expected {expected}"
+print(f"library group {key}: {len(values)} series, values as pushed")
+EOF
+
+# 2. A push the Pushgateway refuses: "conflict" is a counter in another group.
+printf '# TYPE conflict counter\nconflict 1\n' |
+    curl -sf --max-time 5 -X PUT --data-binary @- "$url/metrics/job/other" > /dev/null ||
+    fail "the counter push to job=other failed"
+"$push" "$url" reject lib-reject > "$work/reject.out" || {
+    cat "$work/reject.out" >&2
+    fail "pushgateway_push reject: the refusal was not counted"
+}
+cat "$work/reject.out"
+grep -q "^rejected 1: PUT $url/metrics/job/lib-reject: 400 .*conflict" "$work/reject.out" ||
+    fail "the refusal does not carry the server's message"
+
+# 3. delete_on_exit removes the group, and only it.
+"$push" "$url" delete lib || fail "pushgateway_push delete failed"
+metrics_json "$work/deleted.json"
+"$python" - "$work/deleted.json" << 'EOF' || fail "the group was not deleted (or more was)"
+import json, sys
+groups = {g["labels"]["job"]: g for g in json.load(open(sys.argv[1]))["data"]}
+# The refused push leaves its group behind, marked as failed, with no metric of ours.
+assert sorted(groups) == ["lib-reject", "other"], sorted(groups)
+assert groups["lib-reject"]["last_push_successful"] is False
+assert "conflict" not in groups["lib-reject"], groups["lib-reject"]
+print("after delete_on_exit: the groups left are", sorted(groups))
+EOF
