@@ -153,19 +153,21 @@ TEST_CASE("pushgateway_sink: delete_on_exit deletes the group at close, with no 
     server.answer(200, "");
     pushgateway_options options = options_for();
     options.delete_on_exit = true;
-    pushgateway_sink sink(root(server.port()) + "/", metrics, {}, options);
-    sink.write(metric_sample(0, 1));
-    sink.tick(fixed_time());
-    sink.write(metric_sample(0, 2));  // never pushed: the group is deleted
-    server.answer(202, "");
-    sink.close();
-    const auto requests = server.requests();
-    REQUIRE(requests.size() == 2);
-    CHECK(requests[1].method == "DELETE");
-    CHECK(requests[1].target == "/metrics/job/train");
-    CHECK(requests[1].body.empty());
-    CHECK(sink.deleted());
-    for (const auto& one : sink.drops()) CHECK(one.count == 0);
+    {
+        pushgateway_sink sink(root(server.port()) + "/", metrics, {}, options);
+        sink.write(metric_sample(0, 1));
+        sink.tick(fixed_time());
+        sink.write(metric_sample(0, 2));  // never pushed: the group is deleted
+        server.answer(202, "");
+        sink.close();
+        const auto requests = server.requests();
+        REQUIRE(requests.size() == 2);
+        CHECK(requests[1].method == "DELETE");
+        CHECK(requests[1].target == "/metrics/job/train");
+        CHECK(requests[1].body.empty());
+        CHECK(sink.deleted());
+        for (const auto& one : sink.drops()) CHECK(one.count == 0);
+    }  // its connection closed: the test server serves one at a time
 
     // A DELETE that fails is thrown (the group stays on the server).
     pushgateway_sink again(root(server.port()), metrics, {}, options);
@@ -346,7 +348,7 @@ TEST_CASE("pushgateway_sink: a slow server times out; the next push goes through
     sink.tick(t0);
     CHECK(std::chrono::steady_clock::now() - started < 5s);
     CHECK(sink.failed_pushes() == 1);
-    CHECK_CONTAINS(sink.last_error(), "imeout");
+    CHECK_CONTAINS(sink.last_error(), "timed out");
     server.answer(200, "");
     server.release();
     sink.tick(t0 + 1s);

@@ -260,6 +260,8 @@ private:
                 result = response.retryable() ? outcome::failed : outcome::rejected;
                 note_error("PUT", response);
             }
+        } catch (const error& e) {
+            note_error(e.message());
         } catch (const std::exception& e) {
             note_error(e.what());
         } catch (...) {
@@ -274,8 +276,8 @@ private:
         std::optional<http_response> response;
         try {
             response = client_.request("DELETE", url_);
-        } catch (const std::exception& e) {
-            note_error(e.what());
+        } catch (const error& e) {
+            note_error(e.message());
             LOGMETRICS_THROW(error(errc::io_error, last_error_));
         }
         if (!response->ok()) {
@@ -294,7 +296,7 @@ private:
         }
     }
 
-    void note_error(const char* what) noexcept {
+    void note_error(std::string_view what) noexcept {
         try {
             last_error_ = what;
         } catch (...) {  // out of memory: the message stays the last one
