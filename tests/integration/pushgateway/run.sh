@@ -128,3 +128,66 @@ assert groups["lib-reject"]["last_push_successful"] is False
 assert "conflict" not in groups["lib-reject"], groups["lib-reject"]
 print("after delete_on_exit: the groups left are", sorted(groups))
 EOF
+
+# 4. The CLI over the bundled log, two inputs (two streams): the group holds each metric's last
+# value per input, as `scan --format jsonl` shows them.
+definitions=$source/examples/data/metrics.json
+head -120 "$source/examples/data/train.log" > "$work/first.log"
+cp "$source/examples/data/train.log" "$work/whole.log"
+inputs=("$work/first.log" "$work/whole.log")
+"$cli" scan --quiet --definitions "$definitions" --format jsonl "${inputs[@]}" > "$work/samples.jsonl"
+"$cli" scan --quiet --definitions "$definitions" \
+    --output "pushgateway:$url?job=cli&label.run=example/1&interval=0" "${inputs[@]}" ||
+    fail "the CLI's push failed"
+metrics_json "$work/cli.json"
+"$python" - "$work/cli.json" "$work/samples.jsonl" << 'EOF' || fail "the CLI's group does not hold the last values"
+import json, math, re, sys
+data = json.load(open(sys.argv[1]))["data"]
+groups = [g for g in data if g["labels"].get("job") == "cli"]
+assert len(groups) == 1, groups
+group = groups[0]
+assert group["labels"] == {"job": "cli", "run": "example/1"}, group["labels"]
+
+def prometheus_name(name):  # formats/prometheus_names.hpp, colons kept
+    name = re.sub(r"[^a-zA-Z0-9_:]", "_", name)
+    return "_" + name if name[:1].isdigit() else name
+
+last = {}
+for line in open(sys.argv[2]):
+    s = json.loads(line)
+    last[(prometheus_name(s["name"]), s["stream"])] = s["value"]
+got = {}
+for name, family in group.items():
+    if isinstance(family, dict) and "metrics" in family and not name.startswith("push_"):
+        for series in family["metrics"]:
+            assert set(series["labels"]) == {"job", "run", "instance", "stream"}, series["labels"]
+            got[(name, series["labels"]["stream"])] = series["value"]
+assert set(got) == set(last), f"series: got {sorted(got)}, expected {sorted(last)}"
+for key, value in last.items():
+    expected = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}.get(value, value)
+    pushed = float(got[key])
+    assert (math.isnan(pushed) and math.isnan(expected)) or pushed == float(expected), (key, got[key], value)
+print(f"CLI group {group['labels']}: {len(got)} series ({len({k[1] for k in got})} streams), the last values")
+EOF
+
+# delete_on_exit=1: the same group is gone after the run (the job's last values never linger).
+"$cli" scan --quiet --definitions "$definitions" \
+    --output "pushgateway:$url?job=cli&label.run=example/1&delete_on_exit=1" "${inputs[@]}" ||
+    fail "the CLI's run with delete_on_exit failed"
+metrics_json "$work/cli-deleted.json"
+"$python" - "$work/cli-deleted.json" << 'EOF' || fail "delete_on_exit=1 left the CLI's group"
+import json, sys
+jobs = sorted(g["labels"]["job"] for g in json.load(open(sys.argv[1]))["data"])
+assert "cli" not in jobs, jobs
+print("CLI with delete_on_exit=1: the group is gone; groups left:", jobs)
+EOF
+
+# 5. The Pushgateway down: the scan finishes (the sink is behind its queue), and the summary says
+# what was lost and why.
+stop_server
+status=0
+"$cli" scan --definitions "$definitions" --output "pushgateway:$url?job=down&timeout=1" "${inputs[@]}" \
+    > "$work/down.out" 2> "$work/down.err" || status=$?
+cat "$work/down.err"
+grep -q "push failed" "$work/down.err" || fail "the summary does not count the failed pushes"
+echo "CLI with the Pushgateway down: exit status $status, the drops in the summary"
