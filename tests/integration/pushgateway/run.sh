@@ -182,7 +182,50 @@ assert "cli" not in jobs, jobs
 print("CLI with delete_on_exit=1: the group is gone; groups left:", jobs)
 EOF
 
-# 5. The Pushgateway down: the scan finishes (the sink is behind its queue), and the summary says
+# 5. A live scan (a FIFO as input: pushed as lines arrive, interval=0) while the Pushgateway is
+# stopped and started again on the same port: the push during the outage fails, the value it
+# carried is counted once it is replaced, and delivery resumes without the scan's end.
+start_server() {
+    # 3>&-: not the FIFO's write end, or the scan would never see its end.
+    prometheus-pushgateway --web.listen-address="127.0.0.1:$port" --persistence.file="" >> "$work/server.log" 2>&1 3>&- &
+    server=$!
+    for _ in $(seq 100); do
+        curl -sf --max-time 2 "$url/-/ready" > /dev/null && return 0
+        kill -0 "$server" 2> /dev/null || fail "the Pushgateway exited at start"
+        sleep 0.1
+    done
+    fail "the Pushgateway was not ready within 10 s"
+}
+# wait_for_loss VALUE: until the group job=live holds train:loss VALUE (10 s at most).
+wait_for_loss() {
+    for _ in $(seq 100); do
+        curl -sf --max-time 2 "$url/metrics" | grep -q "^train:loss{.*job=\"live\".*} $1\$" && return 0
+        sleep 0.1
+    done
+    fail "the group job=live did not get train:loss $1"
+}
+mkfifo "$work/live.fifo"
+"$cli" scan --definitions "$definitions" --output "pushgateway:$url?job=live&interval=0&timeout=2" \
+    < "$work/live.fifo" > "$work/live.out" 2> "$work/live.err" &
+live=$!
+exec 3> "$work/live.fifo"
+echo "epoch 1 - loss: 1.5" >&3
+wait_for_loss 1.5
+stop_server
+echo "epoch 2 - loss: 2.5" >&3  # its push fails: nobody listens
+sleep 0.5
+start_server
+sleep 1.1                       # the retry interval (1 s) since the failed push
+echo "epoch 3 - loss: 3.5" >&3  # replaces 2.5, which never reached the Pushgateway
+wait_for_loss 3.5
+echo "delivery resumed after the restart, before the end of the scan"
+exec 3>&-
+wait "$live" || fail "the live scan failed: $(cat "$work/live.err")"
+grep "^output pushgateway" "$work/live.err"
+grep -q "^output pushgateway:$url: 1 dropped (push failed)$" "$work/live.err" ||
+    fail "the live scan's summary does not count the one value lost: $(cat "$work/live.err")"
+
+# 6. The Pushgateway down: the scan finishes (the sink is behind its queue), and the summary says
 # what was lost and why.
 stop_server
 status=0
