@@ -98,7 +98,9 @@ struct pushgateway_options {
 class pushgateway_sink {
 public:
     static constexpr std::size_t drop_reasons = prometheus_format::drop_reasons + 2;
-    /// The time flush() goes by; the system clock when empty.
+    /// The time flush() goes by; the system clock when empty. Give the clock that tick()'s times
+    /// come from (the monitor's) when that is not the system clock: a flush time behind the last
+    /// tick's reads as a clock set back, which pushes at once.
     using clock_function = std::function<timestamp()>;
 
     /// For the Pushgateway at `url` (`http://HOST[:PORT][/PREFIX]` or https://, the server's root:
