@@ -129,7 +129,8 @@ assert "conflict" not in groups["lib-reject"], groups["lib-reject"]
 print("after delete_on_exit: the groups left are", sorted(groups))
 EOF
 
-# 4. The CLI over the bundled log, two inputs (two streams): the group holds each metric's last
+# 4. The CLI over the bundled log, two inputs (two streams), the default interval (15 s: a push
+# at the first tick, the last values by the push at the end): the group holds each metric's last
 # value per input, as `scan --format jsonl` shows them.
 definitions=$source/examples/data/metrics.json
 head -120 "$source/examples/data/train.log" > "$work/first.log"
@@ -137,7 +138,7 @@ cp "$source/examples/data/train.log" "$work/whole.log"
 inputs=("$work/first.log" "$work/whole.log")
 "$cli" scan --quiet --definitions "$definitions" --format jsonl "${inputs[@]}" > "$work/samples.jsonl"
 "$cli" scan --quiet --definitions "$definitions" \
-    --output "pushgateway:$url?job=cli&label.run=example/1&interval=0" "${inputs[@]}" ||
+    --output "pushgateway:$url?job=cli&label.run=example/1" "${inputs[@]}" ||
     fail "the CLI's push failed"
 metrics_json "$work/cli.json"
 "$python" - "$work/cli.json" "$work/samples.jsonl" << 'EOF' || fail "the CLI's group does not hold the last values"
