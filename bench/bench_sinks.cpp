@@ -9,7 +9,8 @@
 //   emf/batch_256          CloudWatch EMF events (sinks/emf.hpp), one batch per write(span)
 //   prometheus/batch_256   the Prometheus exposition (formats/prometheus.hpp): a batch recorded as
 //                          the last values, then the whole exposition written, per batch (what a
-//                          textfile rewrite at every batch would cost, without the file)
+//                          textfile rewrite at every batch would cost, without the file; a
+//                          Pushgateway push's body is this same exposition: no row of its own)
 //   prometheus/exposition_1024_series  the exposition alone, of 1024 series (128 streams), per series
 //   tensorboard/batch_256  TensorBoard event records (formats/tensorboard.hpp: protobuf and
 //                          TFRecord framing with two CRC-32Cs), into a reused buffer, no file

@@ -50,10 +50,20 @@ constexpr output_kind with_push[] = {
     {"pushgateway", target_rule::url, push_options, "", nullptr},
 };
 
+// The kinds the tool has when built with the HTTP component (LOGMETRICS_CLI_HTTP).
+#if defined(LOGMETRICS_CLI_HTTP)
+const char* const http_kind_name = "pushgateway";
+const std::string http_kinds_names = "pushgateway, ";
+#else
+const char* const http_kind_name = "jsonl";
+const std::string http_kinds_names;
+#endif
+
 }  // namespace
 
 TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][output_kinds]") {
-    for (const char* name : {"jsonl", "csv", "table", "final", "emf", "prometheus-textfile", "tensorboard", "none"}) {
+    for (const char* name :
+         {"jsonl", "csv", "table", "final", "emf", "prometheus-textfile", http_kind_name, "tensorboard", "none"}) {
         const output_kind* kind = find_output_kind(name);
         REQUIRE(kind != nullptr);
         CHECK(kind->name == name);
@@ -130,7 +140,8 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
     }
     CHECK(list_refusal({"csv", "xml:out"}) ==
           R"(--output "xml:out": unknown kind "xml"; the kinds are jsonl, csv, table, final, emf, )"
-          "prometheus-textfile, tensorboard, none (--help shows each one's syntax)");
+          "prometheus-textfile, " +
+              http_kinds_names + "tensorboard, none (--help shows each one's syntax)");
     CHECK(list_refusal({"csv?header=maybe"}) ==
           R"(--output "csv?header=maybe": header="maybe": the values are true, false; csv[:PATH][?header=true|false])");
     CHECK(list_refusal({"csv:"}) == R"(--output "csv:": nothing after ':'; csv[:PATH][?header=true|false])");
@@ -316,3 +327,56 @@ TEST_CASE("check_output_at_open: a tensorboard DIR that cannot be made or writte
                       d));
     fs::remove_all(dir);
 }
+
+#if defined(LOGMETRICS_CLI_HTTP)
+TEST_CASE("pushgateway: a URL the sink pushes to; its options and grouping key are checked before anything is read",
+          "[cli][output_kinds][pushgateway]") {
+    const output_kind& push = *find_output_kind("pushgateway");
+    CHECK(owns_target(parse_output_spec("pushgateway:http://127.0.0.1:9091"), push));
+    CHECK_FALSE(uses_stdout(parse_output_spec("pushgateway:http://127.0.0.1:9091"), push));
+    for (const char* good :
+         {"pushgateway:http://127.0.0.1:9091", "pushgateway:https://gw.example/prefix/?job=train&interval=0",
+          "pushgateway:http://h:9091?job=runs/exp 1&label.run=a/b&label.host=gpu-1&delete_on_exit=1&timeout=0.5&"
+          "queue=10&stream=pod&prefix=sm_&colons=replace",
+          "pushgateway:http://h:9091?delete_on_exit=false&stream=none&interval=86400"}) {
+        CAPTURE(good);
+        CHECK(refusal(parse_output_spec(good)) == "(accepted)");
+    }
+    CHECK(refusal(parse_output_spec("pushgateway:h:9091")) ==
+          "pushgateway needs a URL: pushgateway:http://HOST:PORT/PATH (or https://)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091/metrics/job/x"))
+              .starts_with(R"(pushgateway: "http://h:9091/metrics/job/x" has a /metrics path)"));
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?job=")) ==
+          "pushgateway: the job name is empty, which the Pushgateway refuses");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?label.job=x")) ==
+          R"(pushgateway: "job" is not a grouping label: it is the job name)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?label.stream=x"))
+              .starts_with(R"(pushgateway: the stream label "stream" is also in the grouping key)"));
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?label.__x=a")) ==
+          R"(prometheus: grouping label name "__x" starts with '__', which Prometheus reserves)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?interval=-1")) ==
+          R"(interval="-1": seconds, from 0 to 86400)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?timeout=0")) ==
+          R"(timeout="0": seconds, from 0.1 to 3600)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?delete_on_exit=yes")) ==
+          R"(delete_on_exit="yes": the values are 1, 0, true, false)");
+    CHECK(refusal(parse_output_spec("pushgateway:http://h:9091?queue=0")) ==
+          R"(queue="0": a number of samples, at least 1)");
+
+    // With the metric names: two that get one Prometheus name, one the Pushgateway keeps for itself.
+    const auto refusal_at_open = [](const std::string& text, const std::vector<std::string>& metrics) {
+        try {
+            check_output_at_open(choose_outputs(std::vector<std::string>{text}).front(), metrics);
+        } catch (const usage_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    CHECK(refusal_at_open("pushgateway:http://h:9091", {"train:loss", "train_loss"}) == "(accepted)");
+    CHECK(refusal_at_open("pushgateway:http://h:9091?colons=replace", {"train:loss", "train_loss"})
+              .find("would both be named train_loss") != std::string::npos);
+    CHECK(refusal_at_open("pushgateway:http://h:9091", {"push time seconds"}) ==
+          R"(--output "pushgateway:http://h:9091": pushgateway: the metric "push time seconds" would be named )"
+          "push_time_seconds, a metric the Pushgateway sets itself; rename it or use a prefix");
+}
+#endif

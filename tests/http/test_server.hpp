@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -42,16 +43,20 @@ struct http_request {
 
 class http_test_server {
 public:
-    http_test_server() {
+    /// Listens on 127.0.0.1:`port`, or on a free port when 0 (a test that restarts "the same
+    /// server" passes the port of the one it stopped).
+    explicit http_test_server(std::uint16_t port = 0) {
         listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         const int on = 1;
         ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(port);
         if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
             ::listen(listener_, 8) != 0) {
-            throw std::runtime_error("http_test_server: cannot listen on 127.0.0.1");
+            ::close(listener_);
+            throw std::runtime_error(fmt::format("http_test_server: cannot listen on 127.0.0.1:{}", port));
         }
         socklen_t length = sizeof address;
         ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
