@@ -329,7 +329,7 @@ TEST_CASE("check_output_at_open: a tensorboard DIR that cannot be made or writte
 }
 
 #if defined(LOGMETRICS_CLI_HTTP)
-TEST_CASE("pushgateway: a URL the sink pushes to; its options and grouping key are checked before anything is read",
+TEST_CASE("pushgateway: a URL the sink pushes to, its options and grouping key are checked before anything is read",
           "[cli][output_kinds][pushgateway]") {
     const output_kind& push = *find_output_kind("pushgateway");
     CHECK(owns_target(parse_output_spec("pushgateway:http://127.0.0.1:9091"), push));

@@ -123,7 +123,7 @@ TEST_CASE("pushgateway_sink: PUT of every series' last value to the group's path
     CHECK(sink.last_error().empty());
 }
 
-TEST_CASE("pushgateway_sink: flush() is bounded by the interval; close() pushes what is left",
+TEST_CASE("pushgateway_sink: flush() is bounded by the interval, close() pushes what is left",
           "[http][threads][pushgateway]") {
     http_test_server server;
     server.answer(200, "");
@@ -272,7 +272,7 @@ TEST_CASE("pushgateway_sink: server stopped mid-run and started again", "[http][
     CHECK(dropped(sink, "push failed") == 1 + 2);  // 2, then 4 and 5 at the end
 }
 
-TEST_CASE("pushgateway_sink: a 500 is retried at the next tick; delivery resumes", "[http][threads][pushgateway]") {
+TEST_CASE("pushgateway_sink: a 500 is retried at the next tick, delivery resumes", "[http][threads][pushgateway]") {
     http_test_server server;
     server.answer(500, "storage full\n");
     pushgateway_sink sink(root(server.port()), metrics, {}, options_for());
@@ -336,7 +336,7 @@ TEST_CASE("pushgateway_sink: a 400 is counted with the server's message and not 
     CHECK(dropped(last, "push rejected") == 2);
 }
 
-TEST_CASE("pushgateway_sink: a slow server times out; the next push goes through", "[http][threads][pushgateway]") {
+TEST_CASE("pushgateway_sink: a slow server times out, the next push goes through", "[http][threads][pushgateway]") {
     http_test_server server;
     server.answer_after_release(200, "");
     pushgateway_options options = options_for();
