@@ -42,13 +42,16 @@ struct http_request {
 
 class http_test_server {
 public:
-    http_test_server() {
+    /// Listens on `port` of 127.0.0.1; 0: a free port the system picks. A port given again after
+    /// its server is gone is a server "restarted" (SO_REUSEADDR).
+    explicit http_test_server(std::uint16_t port = 0) {
         listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         const int on = 1;
         ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(port);
         if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
             ::listen(listener_, 8) != 0) {
             throw std::runtime_error("http_test_server: cannot listen on 127.0.0.1");
