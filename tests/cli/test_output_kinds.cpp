@@ -42,6 +42,18 @@ std::vector<std::string> names(const std::vector<chosen_output>& chosen) {
     return out;
 }
 
+// The kinds a tool built with the HTTP component has besides the others (their syntax, their
+// names), listed after tensorboard.
+#if defined(LOGMETRICS_CLI_HTTP)
+constexpr std::string_view http_syntax =
+    "remote-write:URL[?batch=VALUE][?queue=VALUE][?stream=VALUE][?label.NAME=VALUE][?prefix=VALUE][?colons=keep|"
+    "replace], ";
+constexpr std::string_view http_names = "remote-write, ";
+#else
+constexpr std::string_view http_syntax = "";
+constexpr std::string_view http_names = "";
+#endif
+
 // A registry with a kind that takes a URL and options, as later backends will.
 constexpr std::string_view any_value[] = {"x"};
 constexpr option_rule push_options[] = {{"job", {}}, {"mode", any_value}};
@@ -63,12 +75,13 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
     CHECK(find_output_kind("JSONL") == nullptr);
     CHECK(find_output_kind("none")->make == nullptr);
     CHECK(output_syntax() ==
-          "jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, "
-          "emf[:PATH|tcp://HOST[:PORT]|udp://"
-          "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|1][?queue="
-          "VALUE], "
-          "prometheus-textfile:PATH[?interval=VALUE][?fsync=true|false][?stream=VALUE][?label.NAME=VALUE][?prefix="
-          "VALUE][?colons=keep|replace], tensorboard:DIR[?flush=VALUE], none");
+          std::string("jsonl[:PATH], csv[:PATH][?header=true|false], table[:PATH], final:PATH, "
+                      "emf[:PATH|tcp://HOST[:PORT]|udp://"
+                      "HOST[:PORT]][?namespace=VALUE][?dimensions=VALUE][?stream=VALUE][?unit=VALUE][?resolution=60|"
+                      "1][?queue=VALUE], "
+                      "prometheus-textfile:PATH[?interval=VALUE][?fsync=true|false][?stream=VALUE][?label.NAME="
+                      "VALUE][?prefix=VALUE][?colons=keep|replace], tensorboard:DIR[?flush=VALUE], ") +
+              std::string(http_syntax) + "none");
 }
 
 TEST_CASE("check_output_spec: the kind, its target and its options", "[cli][output_kinds]") {
@@ -124,8 +137,9 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
         CHECK(list_refusal({std::string("jsonl:") + alias, "csv"}).find("both write to stdout") != std::string::npos);
     }
     CHECK(list_refusal({"csv", "xml:out"}) ==
-          R"(--output "xml:out": unknown kind "xml"; the kinds are jsonl, csv, table, final, emf, )"
-          "prometheus-textfile, tensorboard, none (--help shows each one's syntax)");
+          std::string(R"(--output "xml:out": unknown kind "xml"; the kinds are jsonl, csv, table, final, emf, )"
+                      "prometheus-textfile, tensorboard, ") +
+              std::string(http_names) + "none (--help shows each one's syntax)");
     CHECK(list_refusal({"csv?header=maybe"}) ==
           R"(--output "csv?header=maybe": header="maybe": the values are true, false; csv[:PATH][?header=true|false])");
     CHECK(list_refusal({"csv:"}).starts_with(R"(--output "csv:": nothing after ':')"));
@@ -304,3 +318,34 @@ TEST_CASE("check_output_at_open: a tensorboard DIR that cannot be made or writte
                       d));
     fs::remove_all(dir);
 }
+
+#if defined(LOGMETRICS_CLI_HTTP)
+TEST_CASE("remote-write: a URL the sink sends to; its options are checked before anything is read",
+          "[cli][output_kinds][remote_write]") {
+    const output_kind& remote_write = *find_output_kind("remote-write");
+    CHECK(remote_write.target == target_rule::url);
+    for (const char* good :
+         {"remote-write:http://127.0.0.1:9090/api/v1/write",
+          "remote-write:https://vm.example/api/v1/write?batch=500&queue=100000",
+          "remote-write:http://h:8428/api/v1/write?label.job=train-7&stream=pod&prefix=sm_&colons=replace",
+          "remote-write:http://h/api/v1/write?stream=none"}) {
+        CAPTURE(good);
+        CHECK(refusal(parse_output_spec(good)) == "(accepted)");
+        CHECK(owns_target(parse_output_spec(good), remote_write));
+        CHECK_FALSE(uses_stdout(parse_output_spec(good), remote_write));
+    }
+    CHECK(refusal(parse_output_spec("remote-write:127.0.0.1:9090")) ==
+          "remote-write needs a URL: remote-write:http://HOST:PORT/PATH (or https://)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?batch=0")) ==
+          R"(batch="0": samples per request, 1 to 1000000)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?queue=x")) ==
+          R"(queue="x": a number of samples, at least 1)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?label.__x=a")) ==
+          R"(prometheus: label name "__x" starts with '__', which Prometheus reserves)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?interval=1"))
+              .starts_with("remote-write does not take the option interval"));
+    const chosen_output chosen{parse_output_spec("remote-write:http://h/w"), &remote_write, false};
+    CHECK_THROWS(check_output_at_open(chosen, {"val loss", "val/loss"}));
+    CHECK_NOTHROW(check_output_at_open(chosen, {"train:loss", "val loss"}));
+}
+#endif

@@ -33,6 +33,9 @@ const std::vector<output_kind>& registry() {
         emf_kind(),
         prometheus_textfile_kind(),
         tensorboard_kind(),
+#if defined(LOGMETRICS_CLI_HTTP)
+        remote_write_kind(),
+#endif
         {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
     };
     return kinds;

@@ -24,6 +24,9 @@ output_kind final_kind();                // kinds/text.cpp
 output_kind emf_kind();                  // kinds/emf.cpp
 output_kind prometheus_textfile_kind();  // kinds/prometheus.cpp
 output_kind tensorboard_kind();          // kinds/tensorboard.cpp
+#if defined(LOGMETRICS_CLI_HTTP)
+output_kind remote_write_kind();  // kinds/remote_write.cpp
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Option parsers shared by several kinds; each throws usage_error naming the option and what it
