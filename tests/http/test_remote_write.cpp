@@ -179,13 +179,21 @@ TEST_CASE("remote_write_sink drops a batch answered 400, with the server's messa
           "[http][threads]") {
     http_test_server server;
     server.answer(400, "out of bounds\n");
-    remote_write_sink sink(server.url("/api/v1/write"), metrics, quick_options());
+    auto options = quick_options();
+    std::vector<std::pair<std::string, std::uint64_t>> told;
+    options.on_rejected = [&told](std::string_view message, std::uint64_t samples) {
+        told.emplace_back(message, samples);
+    };
+    remote_write_sink sink(server.url("/api/v1/write"), metrics, options);
     write_range(sink, 0, 4);
     sink.flush();
     CHECK(sink.dropped(reason::rejected) == 4);
     CHECK(sink.stats().requests_rejected == 1);
     CHECK(sink.stats().last_error == "HTTP 400: out of bounds");
     CHECK(sink.drops()[1].reason == "rejected by the server");
+    REQUIRE(told.size() == 1);
+    CHECK(told[0].first == "HTTP 400: out of bounds");
+    CHECK(told[0].second == 4);
     std::this_thread::sleep_for(20ms);
     sink.tick(fixed_time());
     sink.close();

@@ -25,7 +25,7 @@
 // `min_backoff` to at most `max_backoff`; writes and ticks in between only queue (they never
 // wait); after `max_attempts` attempts the request is dropped. Other 4xx (Prometheus answers 400
 // for an out-of-bounds or out-of-order sample, a bad body): dropped at once, never retried; the
-// server's message is kept (`stats().last_error`).
+// server's message is kept (`stats().last_error`) and handed to `on_rejected` if set.
 //
 // What it drops, counted by reason (`drops()`), in samples:
 //   "unknown metric"          formats/remote_write.hpp;
@@ -48,6 +48,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -85,6 +86,10 @@ struct remote_write_options {
     std::size_t max_attempts = 10;
     /// close() tries to deliver what waits for at most this long (plus the request under way).
     std::chrono::milliseconds close_timeout{10000};
+    /// Called when the server refuses a request (a 4xx other than 429), on the thread that sent
+    /// it, with "HTTP <status>: <the server's message>" and the samples dropped; must not throw
+    /// (what it throws is swallowed). Empty: nobody is told (stats().last_error keeps the message).
+    std::function<void(std::string_view message, std::uint64_t samples)> on_rejected{};
 };
 
 /// What a remote_write_sink has done so far.
@@ -272,7 +277,9 @@ private:
                 set_last_error(fmt::format("HTTP {}: {}", status, trimmed(response.body)));
                 if (!response.retryable()) {
                     ++stats_.requests_rejected;
+                    const std::uint64_t samples = r.samples;
                     drop_head(drop_reason::rejected);
+                    tell_rejected(samples);
                     continue;
                 }
             } catch (const error& e) {
@@ -288,6 +295,14 @@ private:
             next_attempt_ = clock::now() + backoff_;
             backoff_ = std::min<clock::duration>(options_.max_backoff, backoff_ * 2);
             return;
+        }
+    }
+
+    void tell_rejected(std::uint64_t samples) noexcept {
+        if (!options_.on_rejected) return;
+        try {
+            options_.on_rejected(stats_.last_error, samples);
+        } catch (...) {  // a handler must not throw; if it does, sending goes on
         }
     }
 

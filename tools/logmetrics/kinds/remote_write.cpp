@@ -5,6 +5,7 @@
 #if defined(LOGMETRICS_CLI_HTTP)
 
 #include <charconv>
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -58,12 +59,22 @@ void check_remote_write_at_open(const output_spec& spec, const std::vector<std::
 }
 
 any_sink make_remote_write(const output_spec& spec, const output_context& context) {
+    remote_write_options options = remote_write_options_of(spec);
+    // The server's first refusal (a 4xx: "out of bounds", "out of order sample"...) is printed
+    // with its message, since the summary shows the count only; later ones are only counted.
+    options.on_rejected = [name = std::string(context.name), told = false](std::string_view message,
+                                                                           std::uint64_t samples) mutable {
+        if (std::exchange(told, true)) return;
+        std::fprintf(
+            stderr, "logmetrics: %s: the server refused %llu samples: %.*s (further refusals are only counted)\n",
+            name.c_str(), static_cast<unsigned long long>(samples), static_cast<int>(message.size()), message.data());
+    };
     // Behind async_sink (drop_oldest), so a dead or slow receiver never holds up extraction; its
     // drops are the queue's and the sink's (rejected by the server, pending requests full...).
-    return any_sink(std::string(context.name),
-                    async_sink<remote_write_sink>(
-                        remote_write_sink(*spec.target, context.metric_names, remote_write_options_of(spec)),
-                        queue_option(spec, context.name)));
+    return any_sink(
+        std::string(context.name),
+        async_sink<remote_write_sink>(remote_write_sink(*spec.target, context.metric_names, std::move(options)),
+                                      queue_option(spec, context.name)));
 }
 
 }  // namespace
