@@ -168,7 +168,9 @@ public:
     }
 
     /// Makes a request of the batch when its first sample is `max_delay` old; sends what is due.
-    void tick(timestamp) {
+    /// Ages and backoffs are measured on the steady clock, not on `now` (the monitor's clock,
+    /// which may be a log's own time).
+    void tick(timestamp /*now*/) {
         const clock::time_point now = clock::now();
         if (format_.pending() != 0 && now - batch_started_ >= options_.max_delay) seal();
         send_due(now);
