@@ -73,6 +73,8 @@ class LogmetricsConan(ConanFile):
         if self.options.with_http:
             # include/logmetrics/http/ includes curl/curl.h; libcurl is a compiled library.
             self.requires("libcurl/[>=7.88 <9]", transitive_headers=True, transitive_libs=True)
+            # include/logmetrics/http/remote_write.hpp includes snappy.h (remote-write bodies).
+            self.requires("snappy/[>=1.1.9 <2]", transitive_headers=True, transitive_libs=True)
 
     def build_requirements(self):
         self.tool_requires("cmake/[>=3.25 <5]")
@@ -142,7 +144,7 @@ class LogmetricsConan(ConanFile):
             http = self.cpp_info.components["http"]
             http.set_property("cmake_target_name", "logmetrics::http")
             http.set_property("pkg_config_name", "logmetrics-http")
-            http.requires = ["logmetrics", "libcurl::curl"]
+            http.requires = ["logmetrics", "libcurl::curl", "snappy::snappy"]
             http.defines = ["LOGMETRICS_HAS_HTTP=1"]
             http.bindirs = []
             http.libdirs = []

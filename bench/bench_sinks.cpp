@@ -14,6 +14,10 @@
 //   prometheus/exposition_1024_series  the exposition alone, of 1024 series (128 streams), per series
 //   tensorboard/batch_256  TensorBoard event records (formats/tensorboard.hpp: protobuf and
 //                          TFRecord framing with two CRC-32Cs), into a reused buffer, no file
+//   remote_write/request_2048  a Prometheus remote-write WriteRequest (formats/remote_write.hpp:
+//                          samples grouped by series, protobuf) of 8 batches of 256, per sample;
+//                          remote_write/snappy_2048 compresses that request with libsnappy, as
+//                          remote_write_sink does (built with the HTTP component only)
 //   number/*               doubles as text: std::to_chars (used) against fmt (see number_text.hpp)
 //   (the CLI's table)      section at the end, for the `table` output
 //
@@ -43,10 +47,15 @@
 
 #include <logmetrics/detail/text/number_text.hpp>
 #include <logmetrics/formats/prometheus.hpp>
+#include <logmetrics/formats/remote_write.hpp>
 #include <logmetrics/formats/tensorboard.hpp>
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
+
+#if LOGMETRICS_BENCH_SNAPPY
+#include <snappy.h>
+#endif
 
 #if LOGMETRICS_BENCH_CLI_TABLE
 #include <string>
@@ -269,6 +278,59 @@ void tensorboard_batch(benchmark::State& state) {
     report(state, counted, 0);
 }
 BENCHMARK(tensorboard_batch)->Name("tensorboard/batch_256");
+
+// Prometheus remote write: a request of 2048 samples (8 batches of the workload, 8 series), the
+// format alone: added (series lookup, timestamps), then grouped by series and encoded.
+constexpr std::size_t request_batches = 8;
+
+void remote_write_request(benchmark::State& state) {
+    const std::span<const logmetrics::sample> batch(workload());
+    logmetrics::remote_write_format_options options;
+    options.labels = {{"job", "train-7"}};
+    logmetrics::remote_write_format format(workload_metric_names(), options);
+    fmt::memory_buffer out;
+    std::uint64_t bytes = 0;
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < request_batches; ++i) format.add(batch);
+        out.clear();
+        format.append(out);
+        bytes += out.size();
+        benchmark::DoNotOptimize(out.data());
+    }
+    const auto samples = static_cast<double>(state.iterations()) * batch_size * request_batches;
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+    state.counters["per_sample"] =
+        benchmark::Counter(samples, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(remote_write_request)->Name("remote_write/request_2048");
+
+#if LOGMETRICS_BENCH_SNAPPY
+// The same request compressed (snappy::RawCompress into a reused buffer), per sample.
+void remote_write_snappy(benchmark::State& state) {
+    const std::span<const logmetrics::sample> batch(workload());
+    logmetrics::remote_write_format_options options;
+    options.labels = {{"job", "train-7"}};
+    logmetrics::remote_write_format format(workload_metric_names(), options);
+    fmt::memory_buffer request;
+    for (std::size_t i = 0; i < request_batches; ++i) format.add(batch);
+    format.append(request);
+    std::string body(snappy::MaxCompressedLength(request.size()), '\0');
+    std::size_t length = 0;
+    for (auto _ : state) {
+        snappy::RawCompress(request.data(), request.size(), body.data(), &length);
+        benchmark::DoNotOptimize(body.data());
+    }
+    const auto samples = static_cast<double>(state.iterations()) * batch_size * request_batches;
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.SetBytesProcessed(
+        static_cast<std::int64_t>(static_cast<double>(state.iterations()) * static_cast<double>(request.size())));
+    state.counters["per_sample"] =
+        benchmark::Counter(samples, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ratio"] = static_cast<double>(request.size()) / static_cast<double>(length);
+}
+BENCHMARK(remote_write_snappy)->Name("remote_write/snappy_2048");
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // Doubles: std::to_chars (what number_text.hpp uses) against fmt's FMT_COMPILE("{}"), over the

@@ -16,6 +16,7 @@ packages=(
     nlohmann-json3-dev
     libfmt-dev
     libcurl4-openssl-dev
+    libsnappy-dev
     catch2
     libcli11-dev
     libbenchmark-dev

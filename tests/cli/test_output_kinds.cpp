@@ -53,7 +53,7 @@ constexpr output_kind with_push[] = {
 // The kinds the tool has when built with the HTTP component (LOGMETRICS_CLI_HTTP).
 #if defined(LOGMETRICS_CLI_HTTP)
 const char* const http_kind_name = "pushgateway";
-const std::string http_kinds_names = "pushgateway, ";
+const std::string http_kinds_names = "pushgateway, remote-write, ";
 #else
 const char* const http_kind_name = "jsonl";
 const std::string http_kinds_names;
@@ -378,5 +378,34 @@ TEST_CASE("pushgateway: a URL the sink pushes to, its options and grouping key a
     CHECK(refusal_at_open("pushgateway:http://h:9091", {"push time seconds"}) ==
           R"(--output "pushgateway:http://h:9091": pushgateway: the metric "push time seconds" would be named )"
           "push_time_seconds, a metric the Pushgateway sets itself; rename it or use a prefix");
+}
+
+TEST_CASE("remote-write: a URL the sink sends to, its options are checked before anything is read",
+          "[cli][output_kinds][remote_write]") {
+    const output_kind& remote_write = *find_output_kind("remote-write");
+    CHECK(remote_write.target == target_rule::url);
+    for (const char* good :
+         {"remote-write:http://127.0.0.1:9090/api/v1/write",
+          "remote-write:https://vm.example/api/v1/write?batch=500&queue=100000",
+          "remote-write:http://h:8428/api/v1/write?label.job=train-7&stream=pod&prefix=sm_&colons=replace",
+          "remote-write:http://h/api/v1/write?stream=none"}) {
+        CAPTURE(good);
+        CHECK(refusal(parse_output_spec(good)) == "(accepted)");
+        CHECK(owns_target(parse_output_spec(good), remote_write));
+        CHECK_FALSE(uses_stdout(parse_output_spec(good), remote_write));
+    }
+    CHECK(refusal(parse_output_spec("remote-write:127.0.0.1:9090")) ==
+          "remote-write needs a URL: remote-write:http://HOST:PORT/PATH (or https://)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?batch=0")) ==
+          R"(batch="0": samples per request, 1 to 1000000)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?queue=x")) ==
+          R"(queue="x": a number of samples, at least 1)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?label.__x=a")) ==
+          R"(prometheus: label name "__x" starts with '__', which Prometheus reserves)");
+    CHECK(refusal(parse_output_spec("remote-write:http://h/w?interval=1"))
+              .starts_with("remote-write does not take the option interval"));
+    const chosen_output chosen{parse_output_spec("remote-write:http://h/w"), &remote_write, false};
+    CHECK_THROWS(check_output_at_open(chosen, {"val loss", "val/loss"}));
+    CHECK_NOTHROW(check_output_at_open(chosen, {"train:loss", "val loss"}));
 }
 #endif

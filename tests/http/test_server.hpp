@@ -43,8 +43,8 @@ struct http_request {
 
 class http_test_server {
 public:
-    /// Listens on 127.0.0.1:`port`, or on a free port when 0 (a test that restarts "the same
-    /// server" passes the port of the one it stopped).
+    /// Listens on `port` of 127.0.0.1; 0: a free port the system picks. A port given again after
+    /// its server is gone is a server "restarted" (SO_REUSEADDR).
     explicit http_test_server(std::uint16_t port = 0) {
         listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         const int on = 1;

@@ -32,7 +32,7 @@ if ! tsort "$edges" > /dev/null 2> /tmp/logmetrics-tsort.$$; then
 fi
 rm -f /tmp/logmetrics-tsort.$$
 
-sample_side='^(sample|stats|sink|sinks|number)\.hpp$|^(sinks|formats|http|detail/text|detail/io)/|^detail/(string_table|sink_set|bounded_queue|crc32c)\.hpp$'
+sample_side='^(sample|stats|sink|sinks|number)\.hpp$|^(sinks|formats|http|detail/text|detail/io)/|^detail/(string_table|sink_set|bounded_queue|crc32c|protobuf)\.hpp$'
 regex_side='^(definition|definitions_json|matcher|monitor|framer|line_block)\.hpp$|^(matchers|detail/regex|detail/hyperscan)/'
 while read -r from to; do
     if [[ $from =~ $sample_side && $to =~ $regex_side ]]; then

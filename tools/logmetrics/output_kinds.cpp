@@ -32,8 +32,9 @@ const std::vector<output_kind>& registry() {
         final_kind(),
         emf_kind(),
         prometheus_textfile_kind(),
-#if defined(LOGMETRICS_CLI_HTTP)
+#if defined(LOGMETRICS_CLI_HTTP)  // the kinds that send over HTTP (libcurl)
         pushgateway_kind(),
+        remote_write_kind(),
 #endif
         tensorboard_kind(),
         {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},

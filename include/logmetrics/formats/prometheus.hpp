@@ -269,42 +269,8 @@ private:
         std::string text_header, openmetrics_header;
     };
 
-    [[noreturn]] static void refuse(const std::string& message) {
-        LOGMETRICS_THROW(error(errc::invalid_argument, "prometheus: " + message));
-    }
-
-    static bool is_utf8(std::string_view text) noexcept {
-        for (std::size_t i = 0; i < text.size();) {
-            if (static_cast<unsigned char>(text[i]) < 0x80) {
-                ++i;
-                continue;
-            }
-            bool valid = false;
-            i += detail::scan_utf8(text, i, valid);
-            if (!valid) return false;
-        }
-        return true;
-    }
-
     void check_labels() {
-        std::vector<std::string_view> seen;
-        if (!options_.stream_label.empty()) {
-            check_prometheus_label_name(options_.stream_label, "stream label");
-            seen.push_back(options_.stream_label);
-        }
-        for (const auto& [name, value] : options_.labels) {
-            check_prometheus_label_name(name, "label");
-            if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-                refuse(fmt::format("label {:?} given twice{}", name,
-                                   name == options_.stream_label ? " (it is the stream label)" : ""));
-            }
-            seen.push_back(name);
-            if (value.empty()) {
-                refuse(fmt::format("label {:?} has an empty value, which Prometheus takes as no label; leave it out",
-                                   name));
-            }
-            if (!is_utf8(value)) refuse(fmt::format("the value of label {:?} is not valid UTF-8", name));
-        }
+        check_prometheus_labels(options_.stream_label, options_.labels);
         fmt::memory_buffer text;
         for (const auto& [name, value] : options_.labels) {
             text.push_back(',');

@@ -92,6 +92,46 @@ inline void check_prometheus_label_name(std::string_view name, std::string_view 
     }
 }
 
+/// Checks the labels a Prometheus output adds to every series: the stream label (`stream_label`,
+/// none when empty) and the constant labels (name, value). Throws `error(errc::invalid_argument)`
+/// naming the label unless every name is a valid, unreserved label name (`__...` is refused), given
+/// once (the stream label included), and every value is non-empty (Prometheus takes an empty value
+/// as no label) and well-formed UTF-8.
+inline void check_prometheus_labels(std::string_view stream_label,
+                                    std::span<const std::pair<std::string, std::string>> labels) {
+    const auto refuse = [](const std::string& message) {
+        LOGMETRICS_THROW(error(errc::invalid_argument, "prometheus: " + message));
+    };
+    std::vector<std::string_view> seen;
+    if (!stream_label.empty()) {
+        check_prometheus_label_name(stream_label, "stream label");
+        seen.push_back(stream_label);
+    }
+    for (const auto& [name, value] : labels) {
+        check_prometheus_label_name(name, "label");
+        for (const std::string_view other : seen) {
+            if (other == name) {
+                refuse(fmt::format("label {:?} given twice{}", name,
+                                   name == stream_label ? " (it is the stream label)" : ""));
+            }
+        }
+        seen.push_back(name);
+        if (value.empty()) {
+            refuse(
+                fmt::format("label {:?} has an empty value, which Prometheus takes as no label; leave it out", name));
+        }
+        for (std::size_t i = 0; i < value.size();) {
+            if (static_cast<unsigned char>(value[i]) < 0x80) {
+                ++i;
+                continue;
+            }
+            bool valid = false;
+            i += detail::scan_utf8(value, i, valid);
+            if (!valid) refuse(fmt::format("the value of label {:?} is not valid UTF-8", name));
+        }
+    }
+}
+
 /// The Prometheus metric name of `name` by the rule at the top of this file. Allocates the result.
 inline std::string prometheus_metric_name(std::string_view name, const prometheus_naming& naming = {}) {
     std::string result;

@@ -54,45 +54,13 @@
 
 #include "../config.hpp"
 #include "../detail/crc32c.hpp"
+#include "../detail/protobuf.hpp"
 #include "../sample.hpp"
 #include "../sink.hpp"
 
 LOGMETRICS_BEGIN_NAMESPACE
 
 namespace detail {
-
-/// Protobuf wire format (https://protobuf.dev/programming-guides/encoding/), the pieces an Event
-/// needs. Appending does not allocate once `out` has grown.
-namespace protobuf {
-
-/// The bytes of `value` as a base-128 varint (1 to 10).
-constexpr std::size_t varint_size(std::uint64_t value) noexcept {
-    std::size_t size = 1;
-    while (value >= 0x80) {
-        value >>= 7;
-        ++size;
-    }
-    return size;
-}
-
-inline void append_varint(fmt::memory_buffer& out, std::uint64_t value) {
-    while (value >= 0x80) {
-        out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-        value >>= 7;
-    }
-    out.push_back(static_cast<char>(value));
-}
-
-/// `value` as `bytes` little-endian bytes.
-inline void append_little_endian(fmt::memory_buffer& out, std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-inline void append_bytes(fmt::memory_buffer& out, std::string_view bytes) {
-    out.append(bytes.data(), bytes.data() + bytes.size());
-}
-
-}  // namespace protobuf
 
 /// Whether `text` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
 constexpr bool is_utf8(std::string_view text) noexcept {

@@ -25,7 +25,8 @@ output_kind emf_kind();                  // kinds/emf.cpp
 output_kind prometheus_textfile_kind();  // kinds/prometheus.cpp
 output_kind tensorboard_kind();          // kinds/tensorboard.cpp
 #if defined(LOGMETRICS_CLI_HTTP)
-output_kind pushgateway_kind();  // kinds/pushgateway.cpp
+output_kind pushgateway_kind();   // kinds/pushgateway.cpp
+output_kind remote_write_kind();  // kinds/remote_write.cpp
 #endif
 
 // ---------------------------------------------------------------------------------------------
