@@ -8,7 +8,8 @@
 // The connection is made on the first send, not when the target is made, so a listener that is
 // down at start is one failed send, not a failed configuration. A failed send closes the socket
 // and throws `error(errc::io_error)`; the next send connects again, as does a send that finds the
-// connection closed by the listener (an agent restarted). Connecting and sending block,
+// connection closed by the listener (an agent restarted). Over UDP, a send refused with
+// ECONNREFUSED (an earlier datagram found no listener) keeps the socket. Connecting and sending block,
 // each for at most `io_timeout` (SO_SNDTIMEO, which Linux applies to connect too), so a stalled or
 // unreachable agent fails a send instead of hanging the writer (and a final flush) for good; put
 // the sink behind async_sink so that even that wait never holds up a monitor.
@@ -149,11 +150,39 @@ public:
             const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
             if (sent < 0) {
                 if (errno == EINTR) continue;
-                fail("cannot send to");
+                // UDP: the ICMP "port unreachable" of an earlier datagram (no listener there yet)
+                // fails this send; the socket stays good for the next one.
+                fail("cannot send to", !(address_.udp && errno == ECONNREFUSED));
             }
             if (address_.udp) return;  // a datagram goes whole or not at all
             bytes.remove_prefix(static_cast<std::size_t>(sent));
         }
+    }
+
+    /// UDP: sends `bytes` as one datagram, connecting first when not connected, and returns 0 or
+    /// the errno of a failed send (ECONNREFUSED: an earlier datagram found no listener, and this
+    /// one was not sent; the socket stays. Any other: the socket is closed, the next send connects
+    /// again). Throws `error(errc::io_error)` only when it cannot connect (a name that does not
+    /// resolve...).
+    int send_datagram(std::string_view bytes) {
+        if (fd_ < 0) connect();
+        for (;;) {
+            if (::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) >= 0) return 0;
+            const int code = errno;
+            if (code == EINTR) continue;
+            if (code != ECONNREFUSED) close();
+            return code;
+        }
+    }
+
+    /// The socket's pending error (SO_ERROR), cleared by reading it: for UDP, ECONNREFUSED when
+    /// the last datagram sent found no listener; 0 when none or not connected.
+    int take_error() noexcept {
+        if (fd_ < 0) return 0;
+        int code = 0;
+        socklen_t length = sizeof code;
+        if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &code, &length) != 0) return 0;
+        return code;
     }
 
     void close() noexcept {
@@ -170,9 +199,9 @@ private:
         return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
     }
 
-    [[noreturn]] void fail(std::string_view what) {
+    [[noreturn]] void fail(std::string_view what, bool close_socket = true) {
         const int code = errno;
-        close();
+        if (close_socket) close();
         LOGMETRICS_THROW(error(errc::io_error, fmt::format("{} {}: {}", what, name_, std::strerror(code))));
     }
 
