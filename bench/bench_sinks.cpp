@@ -18,6 +18,8 @@
 //                          samples grouped by series, protobuf) of 8 batches of 256, per sample;
 //                          remote_write/snappy_2048 compresses that request with libsnappy, as
 //                          remote_write_sink does (built with the HTTP component only)
+//   statsd/batch_256       DogStatsD gauges packed into datagrams (formats/statsd.hpp), no socket
+//   influx/batch_256       InfluxDB line protocol (formats/influx.hpp), no HTTP
 //   number/*               doubles as text: std::to_chars (used) against fmt (see number_text.hpp)
 //   (the CLI's table)      section at the end, for the `table` output
 //
@@ -46,8 +48,10 @@
 #include <fmt/format.h>
 
 #include <logmetrics/detail/text/number_text.hpp>
+#include <logmetrics/formats/influx.hpp>
 #include <logmetrics/formats/prometheus.hpp>
 #include <logmetrics/formats/remote_write.hpp>
+#include <logmetrics/formats/statsd.hpp>
 #include <logmetrics/formats/tensorboard.hpp>
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/emf.hpp>
@@ -331,6 +335,50 @@ void remote_write_snappy(benchmark::State& state) {
 }
 BENCHMARK(remote_write_snappy)->Name("remote_write/snappy_2048");
 #endif
+
+// StatsD: the format alone (statsd_sink adds one send(2) per datagram), DogStatsD with the
+// stream tag and a constant tag, packed into 1432-byte datagrams; NaN/Inf dropped.
+void statsd_batch(benchmark::State& state) {
+    const std::span<const logmetrics::sample> batch(workload());
+    logmetrics::statsd_options options;
+    options.dialect = logmetrics::statsd_dialect::dogstatsd;
+    options.tags = {{"job", "train-7"}};
+    logmetrics::statsd_format format(workload_metric_names(), options);
+    logmetrics::statsd_packets packets;
+    std::uint64_t bytes = 0;
+    for (auto _ : state) {
+        packets.clear();
+        format.append(packets, batch);
+        for (std::size_t i = 0; i < packets.size(); ++i) bytes += packets[i].size();
+        benchmark::DoNotOptimize(packets.size());
+    }
+    discarding_buffer counted;
+    counted.bytes = bytes;
+    report(state, counted, 0);
+}
+BENCHMARK(statsd_batch)->Name("statsd/batch_256");
+
+// InfluxDB line protocol: the format alone (influx_sink adds the HTTP request per 5000
+// samples), ns timestamps, the stream tag and a constant tag; the workload's samples are 7 ms
+// apart, so each is a line of its own (the format's worst case).
+void influx_batch(benchmark::State& state) {
+    const std::span<const logmetrics::sample> batch(workload());
+    logmetrics::influx_options options;
+    options.tags = {{"job", "train-7"}};
+    logmetrics::influx_format format(options);
+    fmt::memory_buffer out;
+    std::uint64_t bytes = 0;
+    for (auto _ : state) {
+        out.clear();
+        format.append(out, batch);
+        bytes += out.size();
+        benchmark::DoNotOptimize(out.data());
+    }
+    discarding_buffer counted;
+    counted.bytes = bytes;
+    report(state, counted, 0);
+}
+BENCHMARK(influx_batch)->Name("influx/batch_256");
 
 // ---------------------------------------------------------------------------------------------
 // Doubles: std::to_chars (what number_text.hpp uses) against fmt's FMT_COMPILE("{}"), over the

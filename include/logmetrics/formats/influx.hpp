@@ -107,20 +107,29 @@ constexpr bool influx_representable(std::string_view text) noexcept {
     return text.find_first_of("\n\r") == std::string_view::npos && !text.ends_with('\\');
 }
 
-/// Appends `text` with a backslash before each of `special`.
-inline void append_influx_escaped(fmt::memory_buffer& out, std::string_view text, std::string_view special) {
+/// Which characters line protocol escapes where: bit 1 in a measurement (`,` and space), bit 2 in
+/// tag keys, tag values and field keys (`,`, `=` and space).
+inline constexpr std::array<std::uint8_t, 256> influx_escapes = [] {
+    std::array<std::uint8_t, 256> table{};
+    table[','] = 3;
+    table[' '] = 3;
+    table['='] = 2;
+    return table;
+}();
+inline constexpr std::uint8_t influx_measurement_special = 1;
+inline constexpr std::uint8_t influx_key_special = 2;
+
+/// Appends `text` with a backslash before each character of the class `special`.
+inline void append_influx_escaped(fmt::memory_buffer& out, std::string_view text, std::uint8_t special) {
     std::size_t run = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (special.find(text[i]) == std::string_view::npos) continue;
+        if ((influx_escapes[static_cast<unsigned char>(text[i])] & special) == 0) continue;
         out.append(text.data() + run, text.data() + i);
         out.push_back('\\');
         run = i;
     }
     out.append(text.data() + run, text.data() + text.size());
 }
-
-inline constexpr std::string_view influx_measurement_special = ", ";
-inline constexpr std::string_view influx_key_special = ",= ";
 
 }  // namespace detail
 
@@ -155,7 +164,8 @@ public:
                 count(drop_reason::invalid_name);
                 continue;
             }
-            if (!detail::influx_representable(s.stream)) {
+            const bool known_stream = cached_valid_ && s.stream == std::string_view(cached_stream_);
+            if (!known_stream && !detail::influx_representable(s.stream)) {
                 count(drop_reason::invalid_stream);
                 continue;
             }
@@ -260,13 +270,21 @@ private:
         return 0;
     }
 
+    /// Appends the measurement and tags of `stream`'s lines, and the space before the fields. The
+    /// text of the last stream label is kept, so that a run of one stream's lines escapes it once.
     void start_line(fmt::memory_buffer& out, std::string_view stream) {
-        if (has_stream_tag_ && !stream.empty()) {
-            out.append(head_.data(), head_.data() + head_.size());
-            detail::append_influx_escaped(out, stream, detail::influx_key_special);
-            out.append(tail_.data(), tail_.data() + tail_.size());
-        } else {
+        if (!has_stream_tag_ || stream.empty()) {
             out.append(without_stream_.data(), without_stream_.data() + without_stream_.size());
+        } else {
+            if (!cached_valid_ || stream != std::string_view(cached_stream_)) {
+                cached_stream_.assign(stream);
+                cached_head_.clear();
+                cached_head_.append(head_.data(), head_.data() + head_.size());
+                detail::append_influx_escaped(cached_head_, stream, detail::influx_key_special);
+                cached_head_.append(tail_.data(), tail_.data() + tail_.size());
+                cached_valid_ = true;
+            }
+            out.append(cached_head_.data(), cached_head_.data() + cached_head_.size());
         }
         out.push_back(' ');
     }
@@ -282,6 +300,9 @@ private:
     fmt::memory_buffer tail_;            // the tags after the stream's
     fmt::memory_buffer without_stream_;  // measurement and the constant tags
     bool has_stream_tag_ = false;
+    std::string cached_stream_;       // the last stream label a line was started for
+    fmt::memory_buffer cached_head_;  // its measurement and tags
+    bool cached_valid_ = false;
     std::vector<std::string_view> fields_;  // the metrics of the open line
     std::array<drop_count, drop_reasons> drops_ = {
         {{"non-finite value", 0}, {"invalid metric name", 0}, {"invalid stream label", 0}}};
