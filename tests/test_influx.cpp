@@ -52,12 +52,27 @@ TEST_CASE("influx: one measurement, a field per metric, samples of one stream an
     const std::string text =
         format(f, {at("train:loss", 0.25, 0ns), at("val loss", -0.0, 0ns), tokens, at("train:loss", 1e20, 0ns),
                    at("lr", 1e-5, 1ns), at("lr", 2, 1ns, "algo-2"), at("lr", 3, 1ns, "")});
-    CHECK(text == fmt::format("logmetrics,stream=algo-1 train:loss=0.25,val\\ loss=0,tokens=9007199254740993 {0}\n"
-                              "logmetrics,stream=algo-1 train:loss=1e+20 {0}\n"
-                              "logmetrics,stream=algo-1 lr=1e-05 1795309323456000001\n"
+    CHECK(text == fmt::format("logmetrics,stream=algo-1 train:loss=0.25,val\\ loss=0,tokens=9007199254740993 {}\n"
+                              "logmetrics,stream=algo-1 train:loss=1e+20,lr=1e-05 1795309323456000001\n"
                               "logmetrics,stream=algo-2 lr=2 1795309323456000001\n"
                               "logmetrics lr=3 1795309323456000001\n",
                               t_ns));
+}
+
+TEST_CASE("influx: timestamps are unique per series (stream label and metric)", "[format][influx]") {
+    influx_options ms;
+    ms.precision = influx_precision::ms;
+    influx_format f(ms);
+    // A log read in one ms: each metric's samples one ms apart, the first ones at the time read.
+    CHECK(format(f, {at("a", 1, 0ns), at("b", 2, 0ns), at("a", 3, 0ns), at("b", 4, 0ns), at("a", 5, 0ns),
+                     at("a", 6, 0ns, "algo-2")}) ==
+          "logmetrics,stream=algo-1 a=1,b=2 1795309323456\n"
+          "logmetrics,stream=algo-1 a=3,b=4 1795309323457\n"
+          "logmetrics,stream=algo-1 a=5 1795309323458\n"
+          "logmetrics,stream=algo-2 a=6 1795309323456\n");
+    // The next batch goes on from there; a later time is kept as it is.
+    CHECK(format(f, {at("a", 7, 1ms), at("a", 8, 9ms)}) ==
+          "logmetrics,stream=algo-1 a=7 1795309323459\nlogmetrics,stream=algo-1 a=8 1795309323465\n");
 }
 
 TEST_CASE("influx: escaping of measurement, tag keys and values, field keys; tags sorted by key", "[format][influx]") {
@@ -92,12 +107,12 @@ TEST_CASE("influx: timestamps in the precision's units, truncated", "[format][in
     CHECK(logmetrics::influx_precision_parameter(influx_precision::ns).empty());
     CHECK(logmetrics::influx_precision_parameter(influx_precision::us) == "u");
     CHECK(logmetrics::influx_precision_parameter(influx_precision::ms) == "ms");
-    // With ms precision, samples within one ms share a line (one metric twice: two lines).
+    // With ms precision, samples within one ms share a line (one metric twice: the next ms).
     influx_options ms;
     ms.precision = influx_precision::ms;
     influx_format f(ms);
     CHECK(format(f, {at("a", 1, 1us, ""), at("b", 2, 2us, ""), at("a", 3, 3us, "")}) ==
-          "logmetrics a=1,b=2 1795309323456\nlogmetrics a=3 1795309323456\n");
+          "logmetrics a=1,b=2 1795309323456\nlogmetrics a=3 1795309323457\n");
 }
 
 TEST_CASE("influx drops non-finite values, invalid names and stream labels, by reason", "[format][influx]") {
@@ -150,7 +165,7 @@ TEST_CASE("influx options are checked", "[format][influx]") {
     refused(o, "newline");
 }
 
-TEST_CASE("influx format does not allocate once its buffers have grown", "[format][influx]") {
+TEST_CASE("influx format does not grow its buffers once they hold a batch", "[format][influx]") {
     influx_format f;
     fmt::memory_buffer out;
     std::vector<sample> batch;
@@ -163,6 +178,5 @@ TEST_CASE("influx format does not allocate once its buffers have grown", "[forma
         f.append(out, batch);
     }
     CHECK(out.capacity() == capacity);
-    CHECK(fmt::to_string(out) == first);
     CHECK(test_support::split_lines(first).size() == 100);
 }

@@ -27,10 +27,14 @@
 //   `train:loss_value`.
 //
 // What it writes:
-// - Consecutive samples of one stream label and one timestamp (at the precision) share a line,
-//   as long as their metrics differ (a metric seen twice starts a new line: InfluxDB keeps the
-//   last value of a field for a series and timestamp, so with `ms` or `s` precision samples of one
-//   metric within one unit of time replace each other: `ns`, the default, keeps them all).
+// - Timestamps are unique per series (stream label and metric): a sample whose time, in
+//   `precision` units, is not after the last one of its series is put one unit after it. InfluxDB
+//   keeps one value per series, field and time, and the monitor stamps samples with the time
+//   their line was read, so a log replayed from a file (read in a few ms) would otherwise keep
+//   one sample per metric. The shift is one unit per sample of a burst (a nanosecond by default;
+//   with `s` precision, 100 samples of one metric in one second end 100 s later).
+// - Consecutive samples of one stream label and one timestamp share a line (their metrics
+//   differ, by the rule above).
 // - Tags sorted by key (bytes, as Go's bytes.Compare: the order InfluxDB asks for, for speed); the
 //   stream tag is left out for an empty stream label (InfluxDB refuses an empty tag value).
 // - Fields: floats only, as the shortest text that reads back as the double (`0.25`, `1e+20`;
@@ -59,6 +63,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -134,7 +139,8 @@ inline void append_influx_escaped(fmt::memory_buffer& out, std::string_view text
 }  // namespace detail
 
 /// Formats batches of samples as line protocol (see the top of this file). One object per output;
-/// not thread-safe. Appending does not allocate once its buffers have grown.
+/// not thread-safe. Appending does not allocate once its buffers have grown and every series
+/// (stream label and metric) has been seen once.
 class influx_format {
 public:
     /// The drop reasons, in the order `drops()` lists them.
@@ -169,7 +175,7 @@ public:
                 count(drop_reason::invalid_stream);
                 continue;
             }
-            const std::int64_t t = units(s.time);
+            const std::int64_t t = unique_time(s, units(s.time));
             const bool joins = open && t == time && s.stream == stream && fields_.size() < max_fields_per_line &&
                                std::find(fields_.begin(), fields_.end(), s.name) == fields_.end();
             if (joins) {
@@ -258,6 +264,20 @@ private:
 
     void count(drop_reason reason) noexcept { ++drops_[static_cast<std::size_t>(reason)].count; }
 
+    /// `t`, or one unit after the last time of `s`'s series (its stream label and metric) when `t`
+    /// is not after it; remembers it.
+    std::int64_t unique_time(const sample& s, std::int64_t t) {
+        key_.assign(s.stream);
+        key_.push_back('\0');
+        key_.append(s.name);
+        const auto [it, added] = last_times_.try_emplace(key_, t);
+        if (!added) {
+            if (t <= it->second) t = it->second + 1;
+            it->second = t;
+        }
+        return t;
+    }
+
     std::int64_t units(timestamp t) const noexcept {
         using namespace std::chrono;
         const auto since = t.time_since_epoch();
@@ -303,7 +323,9 @@ private:
     std::string cached_stream_;       // the last stream label a line was started for
     fmt::memory_buffer cached_head_;  // its measurement and tags
     bool cached_valid_ = false;
-    std::vector<std::string_view> fields_;  // the metrics of the open line
+    std::vector<std::string_view> fields_;                      // the metrics of the open line
+    std::unordered_map<std::string, std::int64_t> last_times_;  // by stream label '\0' metric
+    std::string key_;
     std::array<drop_count, drop_reasons> drops_ = {
         {{"non-finite value", 0}, {"invalid metric name", 0}, {"invalid stream label", 0}}};
 };

@@ -46,6 +46,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -83,6 +84,9 @@ struct influx_sink_options {
     std::size_t max_attempts = 10;
     /// close() tries to deliver what waits for at most this long (plus the request under way).
     std::chrono::milliseconds close_timeout{10000};
+    /// Called (on the sink's thread) for each request the server refused with a 4xx, with
+    /// "HTTP <status>: <message>" and the samples dropped; should not throw. Empty: none.
+    std::function<void(std::string_view message, std::uint64_t samples)> on_rejected{};
 };
 
 /// What an influx_sink has done so far.
@@ -276,6 +280,12 @@ private:
                 set_last_error(fmt::format("HTTP {}: {}", response.status, trimmed(response.body)));
                 if (!response.retryable()) {
                     ++stats_.requests_rejected;
+                    if (options_.on_rejected) {
+                        try {
+                            options_.on_rejected(stats_.last_error, r.samples);
+                        } catch (...) {  // a handler that throws is not the sink's failure
+                        }
+                    }
                     drop_head(drop_reason::rejected);
                     continue;
                 }
