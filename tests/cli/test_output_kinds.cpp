@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "kinds/kinds.hpp"
 #include "output_kinds.hpp"
 #include "support/catch.hpp"
 
@@ -53,7 +54,7 @@ constexpr output_kind with_push[] = {
 // The kinds the tool has when built with the HTTP component (LOGMETRICS_CLI_HTTP).
 #if defined(LOGMETRICS_CLI_HTTP)
 const char* const http_kind_name = "pushgateway";
-const std::string http_kinds_names = "pushgateway, remote-write, ";
+const std::string http_kinds_names = "pushgateway, remote-write, influx, ";
 #else
 const char* const http_kind_name = "jsonl";
 const std::string http_kinds_names;
@@ -62,8 +63,8 @@ const std::string http_kinds_names;
 }  // namespace
 
 TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][output_kinds]") {
-    for (const char* name :
-         {"jsonl", "csv", "table", "final", "emf", "prometheus-textfile", http_kind_name, "tensorboard", "none"}) {
+    for (const char* name : {"jsonl", "csv", "table", "final", "emf", "prometheus-textfile", http_kind_name,
+                             "tensorboard", "statsd", "dogstatsd", "none"}) {
         const output_kind* kind = find_output_kind(name);
         REQUIRE(kind != nullptr);
         CHECK(kind->name == name);
@@ -83,6 +84,9 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
           "prometheus-textfile:PATH[?KEY=VALUE&...] with KEY=VALUE one of interval=VALUE, fsync=true|false, "
           "stream=VALUE, label.NAME=VALUE, prefix=VALUE, colons=keep|replace");
     CHECK(output_syntax(*find_output_kind("tensorboard")) == "tensorboard:DIR[?flush=VALUE]");
+    CHECK(output_syntax(*find_output_kind("statsd")) ==
+          "statsd:udp://HOST[:PORT][?KEY=VALUE&...] with KEY=VALUE one of prefix=VALUE, max_datagram=VALUE, "
+          "queue=VALUE");
     CHECK(output_syntax(*find_output_kind("none")) == "none");
 }
 
@@ -141,7 +145,7 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
     CHECK(list_refusal({"csv", "xml:out"}) ==
           R"(--output "xml:out": unknown kind "xml"; the kinds are jsonl, csv, table, final, emf, )"
           "prometheus-textfile, " +
-              http_kinds_names + "tensorboard, none (--help shows each one's syntax)");
+              http_kinds_names + "tensorboard, statsd, dogstatsd, none (--help shows each one's syntax)");
     CHECK(list_refusal({"csv?header=maybe"}) ==
           R"(--output "csv?header=maybe": header="maybe": the values are true, false; csv[:PATH][?header=true|false])");
     CHECK(list_refusal({"csv:"}) == R"(--output "csv:": nothing after ':'; csv[:PATH][?header=true|false])");
@@ -407,5 +411,66 @@ TEST_CASE("remote-write: a URL the sink sends to, its options are checked before
     const chosen_output chosen{parse_output_spec("remote-write:http://h/w"), &remote_write, false};
     CHECK_THROWS(check_output_at_open(chosen, {"val loss", "val/loss"}));
     CHECK_NOTHROW(check_output_at_open(chosen, {"train:loss", "val loss"}));
+}
+#endif
+
+TEST_CASE("statsd, dogstatsd: a UDP listener; options checked before anything is read", "[cli][output_kinds][statsd]") {
+    const output_kind& statsd = *find_output_kind("statsd");
+    const output_kind& dog = *find_output_kind("dogstatsd");
+    CHECK(uses_socket(parse_output_spec("statsd:udp://127.0.0.1:8125"), statsd));
+    CHECK(owns_target(parse_output_spec("dogstatsd:udp://agent"), dog));
+    CHECK_FALSE(uses_stdout(parse_output_spec("statsd:udp://agent"), statsd));
+    for (const char* good : {"statsd:udp://localhost", "statsd:udp://[::1]:8125?prefix=a.&max_datagram=512&queue=9",
+                             "dogstatsd:udp://127.0.0.1:8125?label.job=j1&label.host=h&stream=pod&prefix=x."}) {
+        INFO(good);
+        CHECK(refusal(parse_output_spec(good)) == "(accepted)");
+    }
+    for (const char* bad : {"statsd", "statsd:-", "statsd:tcp://h:8125", "statsd:h:8125"}) {
+        INFO(bad);
+        CHECK(refusal(parse_output_spec(bad)) == "statsd needs a listener: statsd:udp://HOST[:PORT]");
+    }
+    CHECK(refusal(parse_output_spec("statsd:udp://h:99999")) == R"("udp://h:99999" is not udp://HOST[:PORT])");
+    CHECK(refusal(parse_output_spec("statsd:udp://h?label.job=x"))
+              .starts_with("statsd does not take the option label.job (it takes prefix, max_datagram, queue)"));
+    CHECK(refusal(parse_output_spec("statsd:udp://h?max_datagram=10")) == R"(max_datagram="10": bytes, 64 to 65507)");
+    CHECK(refusal(parse_output_spec("dogstatsd:udp://h?label.stream=x")) ==
+          R"(statsd: tag key "stream" given twice (or the stream tag's))");
+    CHECK(output_syntax(dog) ==
+          "dogstatsd:udp://HOST[:PORT][?KEY=VALUE&...] with KEY=VALUE one of prefix=VALUE, max_datagram=VALUE, "
+          "queue=VALUE, stream=VALUE, label.NAME=VALUE");
+    // Two metrics with one StatsD name: refused once the definitions are known.
+    const std::vector<std::string> clash = {"val loss", "val:loss"};
+    const chosen_output chosen = choose_outputs(std::vector<std::string>{"statsd:udp://127.0.0.1:9"}).front();
+    try {
+        check_output_at_open(chosen, clash);
+        FAIL("accepted");
+    } catch (const usage_error& e) {
+        CHECK(std::string(e.what()).find(R"(the metrics "val loss" and "val:loss" would both be named val_loss)") !=
+              std::string::npos);
+    }
+}
+
+#if defined(LOGMETRICS_CLI_HTTP)
+TEST_CASE("influx: a URL; /write's own parameters go into it, the others are the output's options",
+          "[cli][output_kinds][influx]") {
+    CHECK(refusal(parse_output_spec("influx:http://127.0.0.1:8086/write?db=lm&precision=ms&label.job=j&batch=10&"
+                                    "queue=5&measurement=m&stream=none&rp=autogen&u=me&p=secret&consistency=one")) ==
+          "(accepted)");
+    CHECK(refusal(parse_output_spec("influx:http://h:8086/write?db=lm&foo=1"))
+              .starts_with("influx does not take the option foo (it takes db, rp, u, p, consistency, precision,"));
+    CHECK(refusal(parse_output_spec("influx:http://h/write?precision=h")).starts_with(R"(precision="h": the values)"));
+    CHECK(refusal(parse_output_spec("influx:udp://h:8089")).starts_with("influx needs a URL"));
+    CHECK(refusal(parse_output_spec("influx:http://h/write?measurement=#x")).starts_with("influx: measurement"));
+    CHECK(refusal(parse_output_spec("influx:http://h/write?measurement=")).starts_with("influx: measurement"));
+    CHECK(refusal(parse_output_spec("influx:http://h/write?label.time=x")).starts_with("influx: tag key \"time\""));
+    CHECK(refusal(parse_output_spec("influx:http://h/write?batch=0")) ==
+          R"(batch="0": samples per request, 1 to 1000000)");
+    CHECK(influx_request_url(parse_output_spec("influx:http://h:8086/write?db=lm&precision=ms&label.job=j")) ==
+          "http://h:8086/write?db=lm");
+    CHECK(influx_request_url(parse_output_spec("influx:https://h:8086?label.job=j&db=my db/1&u=a&p=p=w")) ==
+          "https://h:8086/write?db=my%20db%2F1&u=a&p=p%3Dw");
+    CHECK(influx_request_url(parse_output_spec("influx:http://h:8428/")) == "http://h:8428/write");
+    CHECK(influx_request_url(parse_output_spec("influx:http://h:8428/influx/write?rp=r")) ==
+          "http://h:8428/influx/write?rp=r");
 }
 #endif

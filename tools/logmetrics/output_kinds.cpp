@@ -35,8 +35,11 @@ const std::vector<output_kind>& registry() {
 #if defined(LOGMETRICS_CLI_HTTP)  // the kinds that send over HTTP (libcurl)
         pushgateway_kind(),
         remote_write_kind(),
+        influx_kind(),
 #endif
         tensorboard_kind(),
+        statsd_kind(),
+        dogstatsd_kind(),
         {"none", target_rule::none, {}, "no samples (the summary still counts); with final: only", nullptr},
     };
     return kinds;
@@ -52,6 +55,7 @@ std::string output_target_syntax(const output_kind& kind) {
     if (kind.target == target_rule::own_file) text += ":PATH";
     if (kind.target == target_rule::directory) text += ":DIR";
     if (kind.target == target_rule::url) text += ":URL";
+    if (kind.target == target_rule::udp) text += ":udp://HOST[:PORT]";
     return text;
 }
 
@@ -101,6 +105,9 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
         throw usage_error(
             fmt::format("{} needs a URL: {}:http://HOST:PORT/PATH (or https://)", kind->name, kind->name));
     }
+    if (kind->target == target_rule::udp && (!spec.target || !spec.target->starts_with("udp://"))) {
+        throw usage_error(fmt::format("{} needs a listener: {}:udp://HOST[:PORT]", kind->name, kind->name));
+    }
     std::vector<std::string_view> unknown;
     for (const output_option& o : spec.options) {
         const auto rule = std::find_if(kind->options.begin(), kind->options.end(), [&o](const option_rule& r) {
@@ -127,7 +134,8 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
 }
 
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
-    if (kind.target == target_rule::none || kind.target == target_rule::directory || kind.target == target_rule::url)
+    if (kind.target == target_rule::none || kind.target == target_rule::directory || kind.target == target_rule::url ||
+        kind.target == target_rule::udp)
         return false;
     if (kind.target == target_rule::own_file && !spec.target) return false;  // refused: needs a file
     if (!spec.target) return true;
@@ -140,6 +148,7 @@ bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept {
 }
 
 bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept {
+    if (kind.target == target_rule::udp) return true;
     return kind.target == target_rule::stdout_path_or_socket && spec.target &&
            (spec.target->starts_with("tcp://") || spec.target->starts_with("udp://"));
 }

@@ -32,6 +32,8 @@ enum class target_rule {
     directory,
     /// required: an `http://` or `https://` URL the sink sends to (`pushgateway:`, `remote-write:`)
     url,
+    /// required: a UDP listener the sink sends datagrams to, `udp://HOST[:PORT]` (`statsd:`)
+    udp,
 };
 
 /// An option a kind takes, and the values it accepts (any when `values` is empty). A key ending
@@ -91,7 +93,8 @@ const output_kind& check_output_spec(const output_spec& spec, std::span<const ou
 /// /proc/self/fd/1.
 bool uses_stdout(const output_spec& spec, const output_kind& kind) noexcept;
 
-/// Whether `spec` (of `kind`) sends to a listener (`tcp://...`, `udp://...`) rather than a file.
+/// Whether `spec` (of `kind`) sends to a listener (`tcp://...`, `udp://...`) rather than a file
+/// (always, for a kind whose target is `udp`).
 bool uses_socket(const output_spec& spec, const output_kind& kind) noexcept;
 
 /// Whether `spec` (of `kind`) writes to a socket, a URL, a file or a directory its sink opens

@@ -5,9 +5,8 @@ lines) hold against what logmetrics sent (tests/integration/influx/run.sh).
     check.py library BASE_MS INFLUX_JSON VM_JSONL   what influx_write_points sends, exactly
     check.py cli CLI_JSONL INFLUX_JSON VM_JSONL      the CLI's samples (its own JSON Lines, same run)
 
-Points are compared as {(metric, stream, ms): value}. InfluxDB keeps one value per field, series
-and time (the last written); VictoriaMetrics keeps every sample, so there the values of one
-(metric, stream, ms) are compared as the list of the samples sent.
+Points are compared as {(metric, tags, ms): value} (a list of values for VictoriaMetrics, which
+would keep two samples of one time: there must be exactly one).
 """
 import datetime
 import json
@@ -62,10 +61,19 @@ def vm_points(path, tags, db):
     return points
 
 
-def compare(what, got, expected):
+def close(a, b):
+    """VictoriaMetrics stores a value as a decimal of 12 significant digits or so (its
+    lib/decimal encoding): 4.666666666666667e-05 reads back as 4.66666666667e-05."""
+    if isinstance(a, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    return a == b or abs(a - b) <= 1e-11 * max(abs(a), abs(b))
+
+
+def compare(what, got, expected, exact=True):
+    same = (lambda a, b: a == b) if exact else close
     missing = [k for k in expected if k not in got]
     extra = [k for k in got if k not in expected]
-    wrong = [(k, got[k], expected[k]) for k in expected if k in got and got[k] != expected[k]]
+    wrong = [(k, got[k], expected[k]) for k in expected if k in got and not same(got[k], expected[k])]
     for k in missing[:5]:
         print(f"check.py: {what}: missing {k} = {expected[k]!r}", file=sys.stderr)
     for k in extra[:5]:
@@ -74,7 +82,7 @@ def compare(what, got, expected):
         print(f"check.py: {what}: {k} is {g!r}, expected {e!r}", file=sys.stderr)
     if missing or extra or wrong:
         fail(f"{what}: {len(missing)} missing, {len(extra)} unexpected, {len(wrong)} wrong of {len(expected)}")
-    print(f"  {what}: {len(expected)} points exact")
+    print(f"  {what}: {len(expected)} points {'exact' if exact else 'within 1e-11 (relative)'}")
 
 
 def library(base, influx_json, vm_jsonl):
@@ -95,21 +103,26 @@ def library(base, influx_json, vm_jsonl):
 
 
 def cli(cli_jsonl, influx_json, vm_jsonl):
-    last, every = {}, {}
+    # The samples as the sink stamps them (formats/influx.hpp): ms precision, unique per series
+    # (stream, metric): a time not after the series' last one is put 1 ms after it.
+    expected, last = {}, {}
     for line in open(cli_jsonl):
         s = json.loads(line)
         if not isinstance(s["value"], (int, float)):
             continue  # "nan", "inf": not sent
         t = datetime.datetime.strptime(s["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
-        key = (s["name"], (s.get("stream"), "example"), round(t.timestamp() * 1000))
-        last[key] = s["value"]
-        every.setdefault(key, []).append(s["value"])
-    if not last:
+        ms = round(t.timestamp() * 1000)
+        series = (s["name"], s.get("stream"))
+        if series in last and ms <= last[series]:
+            ms = last[series] + 1
+        last[series] = ms
+        expected[(s["name"], (s.get("stream"), "example"), ms)] = s["value"]
+    if not expected:
         fail("the CLI wrote no sample")
     tags = ("stream", "job")
-    compare("influxdb (cli)", influx_points(influx_json, tags), last)
-    vm = vm_points(vm_jsonl, tags, "cli")
-    compare("victoriametrics (cli)", {k: sorted(v) for k, v in vm.items()}, {k: sorted(v) for k, v in every.items()})
+    compare("influxdb (cli)", influx_points(influx_json, tags), expected)
+    compare("victoriametrics (cli)", vm_points(vm_jsonl, tags, "cli"), {k: [v] for k, v in expected.items()},
+            exact=False)
 
 
 if __name__ == "__main__":

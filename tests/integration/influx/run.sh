@@ -80,9 +80,20 @@ influx_query() {  # DB QUERY -> JSON
     curl -sfG "http://127.0.0.1:$influx_port/query" --data-urlencode "db=$1" --data-urlencode epoch=ms \
         --data-urlencode "q=$2"
 }
-vm_export() {  # -> JSON lines of every logmetrics_* series
-    curl -sf "http://127.0.0.1:$vm_port/internal/force_flush" > /dev/null
-    curl -sf "http://127.0.0.1:$vm_port/api/v1/export" --data-urlencode 'match[]={__name__=~"logmetrics_.*"}'
+# vm_export DB SAMPLES: every logmetrics_* series of db=DB (JSON lines), once SAMPLES samples
+# are there: VictoriaMetrics makes new series searchable a moment after /internal/force_flush.
+vm_export() {
+    local deadline=$((SECONDS + 20)) count
+    while :; do
+        curl -sf "http://127.0.0.1:$vm_port/internal/force_flush" > /dev/null
+        curl -sf "http://127.0.0.1:$vm_port/api/v1/export" \
+            --data-urlencode "match[]={__name__=~\"logmetrics_.*\",db=\"$1\"}" > "$work/export.jsonl"
+        count=$("$python" -c 'import json, sys
+print(sum(len(json.loads(l)["values"]) for l in open(sys.argv[1])))' "$work/export.jsonl")
+        if [ "$count" -ge "$2" ] || [ $SECONDS -ge $deadline ]; then break; fi
+        sleep 0.2
+    done
+    cat "$work/export.jsonl"
 }
 
 # 1. The library, to both servers.
@@ -92,7 +103,7 @@ for target in "influx:http://127.0.0.1:$influx_port/write?db=lm" "vm:http://127.
     grep -qx 'drop non-finite value: 2' "$work/${target%%:*}.out"
 done
 influx_query lm 'SELECT * FROM logmetrics' > "$work/influx.json"
-vm_export > "$work/vm.jsonl"
+vm_export lm 2005 > "$work/vm.jsonl"
 "$python" "$here/check.py" library "$base" "$work/influx.json" "$work/vm.jsonl"
 
 # 2. The CLI, to both servers, with the same run's samples as JSON Lines.
@@ -103,7 +114,8 @@ if [ "${INFLUX_SKIP_CLI:-}" != 1 ]; then
         --output "jsonl:$work/cli.jsonl" \
         "$source/examples/data/train.log"
     influx_query cli 'SELECT * FROM logmetrics' > "$work/influx-cli.json"
-    vm_export > "$work/vm-cli.jsonl"
+    finite=$(grep -vc '"value":"' "$work/cli.jsonl" || true)
+    vm_export cli "$finite" > "$work/vm-cli.jsonl"
     "$python" "$here/check.py" cli "$work/cli.jsonl" "$work/influx-cli.json" "$work/vm-cli.jsonl"
 fi
 echo "integration_influx: ok"

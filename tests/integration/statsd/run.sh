@@ -129,14 +129,14 @@ for line in open(sys.argv[1]):
     if isinstance(s["value"], (int, float)) and s["value"] == s["value"] and abs(s["value"]) != float("inf"):
         last[s["name"]] = s["value"]
 def name(n):
-    if sys.argv[2] == "dogstatsd":
+    if sys.argv[2] == "dogstatsd":  # statsd 0.9.0 turns |#k:v tags into ;k=v
         return "cli." + re.sub(r"[^A-Za-z0-9_.]", "_", n) + ";stream=train.log;job=example"
     return "cli." + re.sub(r"[:|@#,\s]", "_", n)
 print(json.dumps({name(k): v for k, v in last.items()}))
 PY
 )
-        "$cli" scan --quiet --definitions "$source/examples/data/metrics.json" \
-            --output "$dialect:udp://127.0.0.1:$udp_port?prefix=cli.&label.job=example" \
+        "$cli" scan --quiet --definitions "$source/examples/data/metrics.json" --stream train.log \
+            --output "$dialect:udp://127.0.0.1:$udp_port?prefix=cli.$([ "$dialect" = dogstatsd ] && echo '&label.job=example')" \
             "$source/examples/data/train.log" 2> "$work/cli.err" || { cat "$work/cli.err" >&2; exit 1; }
         check "$expected"
         stop_statsd

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <logmetrics/formats/prometheus.hpp>
@@ -24,9 +25,16 @@ output_kind final_kind();                // kinds/text.cpp
 output_kind emf_kind();                  // kinds/emf.cpp
 output_kind prometheus_textfile_kind();  // kinds/prometheus.cpp
 output_kind tensorboard_kind();          // kinds/tensorboard.cpp
+output_kind statsd_kind();               // kinds/statsd.cpp
+output_kind dogstatsd_kind();            // kinds/statsd.cpp
 #if defined(LOGMETRICS_CLI_HTTP)
 output_kind pushgateway_kind();   // kinds/pushgateway.cpp
 output_kind remote_write_kind();  // kinds/remote_write.cpp
+output_kind influx_kind();        // kinds/influx.cpp
+/// The request URL of an influx output: its target (`/write` added when it has no path) and, as
+/// query parameters, its options that are /write's own (db, rp, u, p, consistency),
+/// percent-encoded. (The precision is added by influx_sink.)
+std::string influx_request_url(const output_spec& spec);
 #endif
 
 // ---------------------------------------------------------------------------------------------
