@@ -5,12 +5,14 @@
 // `<measurement>_<field>` series of it), every sample with its own timestamp. Needs libcurl (the
 // `logmetrics::http` component).
 //
-// Source: InfluxDB 1.x HTTP API, "/write" (influxdata/docs-v2 content/influxdb/v1/tools/api.md):
-// POST, body = line protocol, query parameters `db` (required), `rp`, `precision`, `u`, `p`,
-// `consistency`; 204 when written; 400 for a body it cannot take (a parse error, a field type
-// conflict: "partial write", in which case the other points were written), 401/403, 404 for a
-// missing database, 413 for a body over `max-body-size` (25 MB by default), 5xx when it fails.
-// Checked against influxd 1.6.7 and VictoriaMetrics 1.79 (tests/integration/influx/run.sh).
+// Source: the InfluxDB 1.x HTTP API's `/write` (https://docs.influxdata.com/influxdb/v1/tools/api/,
+// read from memory, not at a commit): POST, body = line protocol, query parameters `db`, `rp`,
+// `precision`, `u`, `p`, `consistency`; 204 when written; 400 for a body it cannot take (a parse
+// error, a field type conflict: "partial write", the other points then written), 401 without
+// credentials, 413 for a body over `max-body-size` (25 MB by default), 5xx when it fails.
+// Checked here (tests/integration/influx/run.sh) against influxd 1.6.7: 204 with db and
+// precision=ms, 404 `{"error":"database not found: \"missing\""}` for a database that does not
+// exist; and VictoriaMetrics 1.79's `/write` (204). BACKENDS.md section 5 has the 400s seen.
 //
 // The request URL is the one given (`http://HOST:8086/write?db=lm`, any parameters but
 // `precision`) plus `precision=` of the format's options (none for ns, both servers' default).

@@ -14,8 +14,9 @@
 //    sending; the sink then counts the previous datagram's samples and sends the new one again.
 //    The last datagram's is seen by flush() and close() (the socket's pending error). Without
 //    ICMP (a firewall that drops, a remote host that does not answer) nothing is seen;
-//  - a send that fails otherwise (a name that does not resolve, ENOBUFS...): that datagram. A batch that is formatted drops what the
-// format drops (NaN and infinities, lines too long, unknown metrics; formats/statsd.hpp).
+//  - a send that fails otherwise (a name that does not resolve, ENOBUFS...): that datagram.
+// Formatting drops what the format drops (NaN and infinities, lines too long, unknown metrics;
+// formats/statsd.hpp). Thread safety: none (like every sink); the CLI puts it behind async_sink.
 
 #include <cerrno>
 #include <cstddef>

@@ -71,7 +71,8 @@ victoria-metrics -httpListenAddr="127.0.0.1:$vm_port" -storageDataPath="$work/vm
     -search.latencyOffset=0s > "$work/vm.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$vm_port/health" victoria-metrics "${pids[-1]}" "$work/vm.log"
-echo "VictoriaMetrics on 127.0.0.1:$vm_port: $(curl -sf "http://127.0.0.1:$vm_port/metrics" | grep -m1 '^vm_app_version' || true)"
+# Debian's build reports no version of its own (vm_app_version{version=""}): the package's.
+echo "VictoriaMetrics $(dpkg-query -W -f='${Version}' victoria-metrics 2> /dev/null || echo '(version unknown)') on 127.0.0.1:$vm_port"
 
 # Three hours ago, whole seconds, in ms.
 base=$(( ($(date +%s) - 3 * 3600) * 1000 ))
@@ -102,6 +103,11 @@ for target in "influx:http://127.0.0.1:$influx_port/write?db=lm" "vm:http://127.
     grep -q '^requests 5 samples 2005 failed 0 ' "$work/${target%%:*}.out"
     grep -qx 'drop non-finite value: 2' "$work/${target%%:*}.out"
 done
+# A database that does not exist: InfluxDB answers 4xx, the sink drops and counts every request,
+# keeping the server's message, and never retries.
+"$write_points" "http://127.0.0.1:$influx_port/write?db=missing" ms "$base" | tee "$work/missing.out"
+grep -q '^requests 0 samples 0 failed 0 last_error "HTTP 404: .*database not found' "$work/missing.out"
+grep -qx 'drop rejected by the server: 2005' "$work/missing.out"
 influx_query lm 'SELECT * FROM logmetrics' > "$work/influx.json"
 vm_export lm 2005 > "$work/vm.jsonl"
 "$python" "$here/check.py" library "$base" "$work/influx.json" "$work/vm.jsonl"
