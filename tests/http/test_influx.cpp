@@ -304,6 +304,23 @@ TEST_CASE("influx_sink drops a request after max_attempts", "[http][threads]") {
     CHECK(sink.stats().requests_abandoned == 1);
 }
 
+TEST_CASE("influx_sink never shows the password of its URL in names and messages", "[http][threads]") {
+    const std::uint16_t port = free_port();
+    influx_sink sink(fmt::format("http://127.0.0.1:{}/write?db=lm&u=me&p=s3cret&rp=r", port), quick_options());
+    CHECK(sink.name() == fmt::format("influx:http://127.0.0.1:{}/write?db=lm&u=me&p=***&rp=r", port));
+    write_range(sink, 0, 1);
+    sink.flush();
+    CHECK(sink.stats().failed_attempts == 1);
+    CHECK(sink.stats().last_error.find("p=***&rp=r&precision=ms") != std::string::npos);
+    CHECK(sink.stats().last_error.find("s3cret") == std::string::npos);
+    try {
+        influx_sink refused("http://h/write?p=s3cret&precision=s");
+        FAIL("accepted");
+    } catch (const logmetrics::error& e) {
+        CHECK(e.message().find("s3cret") == std::string::npos);
+    }
+}
+
 TEST_CASE("influx_sink refuses bad URLs and options", "[http]") {
     CHECK_THROWS_AS(influx_sink("127.0.0.1:8086/write?db=lm"), logmetrics::error);
     CHECK_THROWS_AS(influx_sink("http://127.0.0.1:8086/write?db=lm&precision=s"), logmetrics::error);

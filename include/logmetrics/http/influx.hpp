@@ -118,17 +118,17 @@ public:
     /// `error(errc::io_error)` if libcurl cannot be set up. Connects at the first request.
     explicit influx_sink(std::string url, influx_sink_options options = {})
         : options_(std::move(options)),
-          name_("influx:" + url),
+          name_("influx:" + redacted(url)),
           format_(options_.format),
           client_(options_.http),
           pending_(options_.max_pending_requests == 0 ? 1 : options_.max_pending_requests) {
         if (!url.starts_with("http://") && !url.starts_with("https://")) {
-            refuse(fmt::format("{:?} is not an http:// or https:// URL", url));
+            refuse(fmt::format("{:?} is not an http:// or https:// URL", redacted(url)));
         }
         const std::size_t query = url.find('?');
         if (query != std::string::npos &&
             (url.find("?precision=") != std::string::npos || url.find("&precision=") != std::string::npos)) {
-            refuse(fmt::format("{:?}: the precision is the format's option, not the URL's", url));
+            refuse(fmt::format("{:?}: the precision is the format's option, not the URL's", redacted(url)));
         }
         if (options_.max_samples_per_request == 0 || options_.max_pending_requests == 0 || options_.max_attempts == 0) {
             refuse("max_samples_per_request, max_pending_requests and max_attempts must be at least 1");
@@ -140,10 +140,11 @@ public:
         url_ = precision.empty()
                    ? url
                    : fmt::format("{}{}precision={}", url, query == std::string::npos ? '?' : '&', precision);
+        shown_url_ = redacted(url_);
         backoff_ = options_.min_backoff;
     }
 
-    /// "influx:<url as given>".
+    /// "influx:<url as given>", a `p=` password in it shown as `p=***`.
     std::string_view name() const noexcept { return name_; }
 
     /// Adds one sample (see `write(std::span<const sample>)`).
@@ -292,7 +293,7 @@ private:
                     continue;
                 }
             } catch (const error& e) {
-                set_last_error(e.message());
+                set_last_error(shown(e.message()));
                 if (e.message().find("timed out") != std::string::npos) ++stats_.timeouts;
             }
             ++stats_.failed_attempts;
@@ -305,6 +306,27 @@ private:
             backoff_ = std::min<clock::duration>(options_.max_backoff, backoff_ * 2);
             return;
         }
+    }
+
+    /// `url` with the value of its `p` (password) query parameter replaced by `***`.
+    static std::string redacted(std::string url) {
+        const std::size_t query = url.find('?');
+        if (query == std::string::npos) return url;
+        for (std::size_t at = query; at != std::string::npos; at = url.find('&', at + 1)) {
+            if (url.compare(at + 1, 2, "p=") != 0) continue;
+            const std::size_t end = url.find('&', at + 3);
+            url.replace(at + 3, end == std::string::npos ? std::string::npos : end - at - 3, "***");
+        }
+        return url;
+    }
+
+    /// `message` (libcurl's, naming the URL) with the URL's password hidden.
+    std::string shown(std::string message) const {
+        if (shown_url_ == url_) return message;
+        for (std::size_t at = message.find(url_); at != std::string::npos; at = message.find(url_, at + 1)) {
+            message.replace(at, url_.size(), shown_url_);
+        }
+        return message;
     }
 
     static std::string_view trimmed(std::string_view text) noexcept {
@@ -324,6 +346,7 @@ private:
     influx_sink_options options_;
     std::string name_;
     std::string url_;
+    std::string shown_url_;  // url_ with a password hidden, for messages
     influx_format format_;
     http_client client_;
     fmt::memory_buffer batch_;  // the lines of the batch
