@@ -75,7 +75,7 @@ TEST_CASE("influx: timestamps are unique per series (stream label and metric)", 
           "logmetrics,stream=algo-1 a=7 1795309323459\nlogmetrics,stream=algo-1 a=8 1795309323465\n");
 }
 
-TEST_CASE("influx: escaping of measurement, tag keys and values, field keys; tags sorted by key", "[format][influx]") {
+TEST_CASE("influx: escaping of measurement, tag keys and values, field keys, tags sorted by key", "[format][influx]") {
     influx_options options;
     options.measurement = "my run,1 =x";
     options.stream_tag = "host";

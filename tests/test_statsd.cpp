@@ -273,7 +273,7 @@ TEST_CASE("statsd_sink sends each datagram whole, as the format packed it", "[si
     CHECK(drops[3].count == 0);
 }
 
-TEST_CASE("statsd_sink: datagrams that find no listener are counted, never thrown; delivery resumes",
+TEST_CASE("statsd_sink: datagrams that find no listener are counted, never thrown, delivery resumes",
           "[sink][statsd]") {
     std::uint16_t port = 0;
     { port = udp_listener().port(); }  // nothing listens there now

@@ -414,7 +414,7 @@ TEST_CASE("remote-write: a URL the sink sends to, its options are checked before
 }
 #endif
 
-TEST_CASE("statsd, dogstatsd: a UDP listener; options checked before anything is read", "[cli][output_kinds][statsd]") {
+TEST_CASE("statsd, dogstatsd: a UDP listener, options checked before anything is read", "[cli][output_kinds][statsd]") {
     const output_kind& statsd = *find_output_kind("statsd");
     const output_kind& dog = *find_output_kind("dogstatsd");
     CHECK(uses_socket(parse_output_spec("statsd:udp://127.0.0.1:8125"), statsd));
@@ -451,7 +451,7 @@ TEST_CASE("statsd, dogstatsd: a UDP listener; options checked before anything is
 }
 
 #if defined(LOGMETRICS_CLI_HTTP)
-TEST_CASE("influx: a URL; /write's own parameters go into it, the others are the output's options",
+TEST_CASE("influx: a URL, /write's own parameters go into it, the others are the output's options",
           "[cli][output_kinds][influx]") {
     CHECK(refusal(parse_output_spec("influx:http://127.0.0.1:8086/write?db=lm&precision=ms&label.job=j&batch=10&"
                                     "queue=5&measurement=m&stream=none&rp=autogen&u=me&p=secret&consistency=one")) ==

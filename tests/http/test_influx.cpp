@@ -263,7 +263,7 @@ TEST_CASE("influx_sink: a slow server times out, is counted, and the batch is de
     CHECK(requests[1].body == requests[0].body);
 }
 
-TEST_CASE("influx_sink: memory is bounded while the server is down; the oldest requests go first", "[http][threads]") {
+TEST_CASE("influx_sink: memory is bounded while the server is down, the oldest requests go first", "[http][threads]") {
     const std::uint16_t port = free_port();
     auto options = quick_options();
     options.max_samples_per_request = 2;
@@ -335,7 +335,7 @@ TEST_CASE("influx_sink refuses bad URLs and options", "[http]") {
     CHECK_THROWS_AS(influx_sink("http://127.0.0.1:9/write?db=lm", options), logmetrics::error);
 }
 
-TEST_CASE("influx_sink behind async_sink: a dead server never stalls the writer; drops reported", "[http][threads]") {
+TEST_CASE("influx_sink behind async_sink: a dead server never stalls the writer, drops reported", "[http][threads]") {
     const std::uint16_t port = free_port();
     auto options = quick_options();
     options.max_samples_per_request = 10;
