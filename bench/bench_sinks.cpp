@@ -20,6 +20,9 @@
 //                          remote_write_sink does (built with the HTTP component only)
 //   statsd/batch_256       DogStatsD gauges packed into datagrams (formats/statsd.hpp), no socket
 //   influx/batch_256       InfluxDB line protocol (formats/influx.hpp), no HTTP
+//   async/enqueue_256      what the monitor's thread pays to hand a batch to async_sink (the
+//                          queue: stream labels interned, samples copied in; drop_oldest), with
+//                          a null_sink draining on the worker thread (per sample)
 //   number/*               doubles as text: std::to_chars (used) against fmt (see number_text.hpp)
 //   (the CLI's table)      section at the end, for the `table` output
 //
@@ -53,9 +56,11 @@
 #include <logmetrics/formats/remote_write.hpp>
 #include <logmetrics/formats/statsd.hpp>
 #include <logmetrics/formats/tensorboard.hpp>
+#include <logmetrics/sinks/async.hpp>
 #include <logmetrics/sinks/csv.hpp>
 #include <logmetrics/sinks/emf.hpp>
 #include <logmetrics/sinks/jsonl.hpp>
+#include <logmetrics/sinks/null.hpp>
 
 #if LOGMETRICS_BENCH_SNAPPY
 #include <snappy.h>
@@ -256,6 +261,21 @@ void prometheus_exposition(benchmark::State& state) {
         benchmark::Counter(series, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// The producer's side of async_sink: write(batch) into the queue while the worker drains it.
+void async_enqueue(benchmark::State& state) {
+    const std::span<const logmetrics::sample> batch(workload());
+    logmetrics::async_options options;
+    options.overflow = logmetrics::overflow_policy::drop_oldest;
+    options.capacity = 65536;
+    logmetrics::async_sink<logmetrics::null_sink> sink(logmetrics::null_sink{}, options);
+    for (auto _ : state) sink.write(batch);
+    sink.flush();
+    const auto samples = static_cast<double>(state.iterations()) * static_cast<double>(batch.size());
+    state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+    state.counters["per_sample"] =
+        benchmark::Counter(samples, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 BENCHMARK(csv_batch)->Name("csv_sink/batch_256");
 BENCHMARK(csv_one_at_a_time)->Name("csv_sink/one_at_a_time");
 BENCHMARK(jsonl_batch)->Name("jsonl_sink/batch_256");
@@ -379,6 +399,7 @@ void influx_batch(benchmark::State& state) {
     report(state, counted, 0);
 }
 BENCHMARK(influx_batch)->Name("influx/batch_256");
+BENCHMARK(async_enqueue)->Name("async/enqueue_256")->UseRealTime();
 
 // ---------------------------------------------------------------------------------------------
 // Doubles: std::to_chars (what number_text.hpp uses) against fmt's FMT_COMPILE("{}"), over the

@@ -309,10 +309,13 @@ private:
         std::sort(order_.begin(), order_.end(), [batch](std::uint32_t a, std::uint32_t b) {
             const sample& x = batch[a];
             const sample& y = batch[b];
-            if (x.stream != y.stream) return x.stream < y.stream;
+            // The samples of a batch mostly share their label's bytes: equal without a compare.
+            const bool same_stream = x.stream.data() == y.stream.data() && x.stream.size() == y.stream.size();
+            if (!same_stream && x.stream != y.stream) return x.stream < y.stream;
             const std::int64_t x_ms = unix_millis(x.time), y_ms = unix_millis(y.time);
             if (x_ms != y_ms) return x_ms < y_ms;  // one event per millisecond, as Timestamp has it
-            if (x.name != y.name) return x.name < y.name;
+            const bool same_name = x.name.data() == y.name.data() && x.name.size() == y.name.size();
+            if (!same_name && x.name != y.name) return x.name < y.name;
             return a < b;
         });
     }
@@ -323,19 +326,25 @@ private:
         head_.clear();
         detail::append_text(head_, "{\"_aws\":{\"Timestamp\":");
         detail::append_integer(head_, unix_millis(first.time));
-        const std::string_view stream =
-            options_.stream_dimension.empty() ? std::string_view() : stream_value(first.stream);
-        const fmt::memory_buffer& directive = stream.empty() ? directive_head_no_stream_ : directive_head_;
-        head_.append(directive.data(), directive.data() + directive.size());
-        dimensions_.clear();
-        detail::append_text(dimensions_, "]}]}");
-        if (!stream.empty()) {
-            dimensions_.push_back(',');
-            detail::append_json_string(dimensions_, options_.stream_dimension);
-            dimensions_.push_back(':');
-            detail::append_json_string(dimensions_, stream);
+        // The dimension members, made again only when the stream label changes.
+        if (!dimensions_made_ || first.stream != dimensions_stream_) {
+            dimensions_made_ = true;
+            dimensions_stream_.assign(first.stream);
+            const std::string_view stream =
+                options_.stream_dimension.empty() ? std::string_view() : stream_value(first.stream);
+            with_stream_ = !stream.empty();
+            dimensions_.clear();
+            detail::append_text(dimensions_, "]}]}");
+            if (with_stream_) {
+                dimensions_.push_back(',');
+                detail::append_json_string(dimensions_, options_.stream_dimension);
+                dimensions_.push_back(':');
+                detail::append_json_string(dimensions_, stream);
+            }
+            dimensions_.append(constant_dimensions_.data(), constant_dimensions_.data() + constant_dimensions_.size());
         }
-        dimensions_.append(constant_dimensions_.data(), constant_dimensions_.data() + constant_dimensions_.size());
+        const fmt::memory_buffer& directive = with_stream_ ? directive_head_ : directive_head_no_stream_;
+        head_.append(directive.data(), directive.data() + directive.size());
     }
 
     /// The bytes of the event so far, with the open metric closed as it stands.
@@ -380,16 +389,28 @@ private:
         return written;
     }
 
-    /// Opens metric `name` in the event (its definition and member key), with no value yet.
-    void open_metric(std::string_view name) {
+    /// Opens the metric of `s` in the event (its definition and member key), with no value yet.
+    /// Both texts are made once per metric (escaping a name is most of their cost) and kept,
+    /// by the sample's metric index, for the next events.
+    void open_metric(const sample& s) {
+        if (s.metric >= names_.size() && s.metric < max_cached_metrics) names_.resize(s.metric + 1);
+        escaped_name* cached = s.metric < names_.size() ? &names_[s.metric] : &uncached_;
+        if (!cached->made || cached->name != s.name) {
+            cached->made = true;
+            cached->name.assign(s.name);
+            cached->definition.clear();
+            detail::append_text(cached->definition, "{\"Name\":");
+            detail::append_json_string(cached->definition, s.name);
+            cached->definition.append(unit_tail_.data(), unit_tail_.data() + unit_tail_.size());
+            cached->key.clear();
+            cached->key.push_back(',');
+            detail::append_json_string(cached->key, s.name);
+            cached->key.push_back(':');
+        }
         open_definition_.clear();
-        detail::append_text(open_definition_, "{\"Name\":");
-        detail::append_json_string(open_definition_, name);
-        open_definition_.append(unit_tail_.data(), unit_tail_.data() + unit_tail_.size());
+        open_definition_.append(cached->definition.data(), cached->definition.data() + cached->definition.size());
         open_key_.clear();
-        open_key_.push_back(',');
-        detail::append_json_string(open_key_, name);
-        open_key_.push_back(':');
+        open_key_.append(cached->key.data(), cached->key.data() + cached->key.size());
         open_values_ = 0;
         open_text_.clear();
     }
@@ -406,7 +427,7 @@ private:
             if (!has_open || s.name != open_name) {
                 close_metric();
                 if (metrics_ == max_metrics_per_event) events += emit(out);
-                open_metric(s.name);
+                open_metric(s);
                 open_name = s.name;
                 has_open = true;
             } else if (open_values_ == max_values_per_metric) {
@@ -438,6 +459,10 @@ private:
     std::vector<std::string> keys_;  // the dimension keys, stream first
     fmt::memory_buffer directive_head_, directive_head_no_stream_, unit_tail_, constant_dimensions_;
     std::string stream_value_;  // the stream label of the event being built, as a dimension value
+    // dimensions_ holds the members of the label dimensions_stream_ (with_stream_: a stream
+    // dimension among them), kept from one group to the next of the same label.
+    bool dimensions_made_ = false, with_stream_ = false;
+    std::string dimensions_stream_;
     // The event being built: head (Timestamp and directive), definitions, dimension members, metric
     // members; and the open metric: its definition, its member key, its values as text.
     fmt::memory_buffer head_, definitions_, dimensions_, members_;
@@ -445,6 +470,15 @@ private:
     std::size_t metrics_ = 0;      // closed metrics in the event
     std::size_t open_values_ = 0;  // values of the open metric in this event
     std::vector<std::uint32_t> order_;
+    // A metric's definition text and member key, escaped once (open_metric).
+    struct escaped_name {
+        bool made = false;
+        std::string name;
+        fmt::memory_buffer definition, key;
+    };
+    static constexpr std::size_t max_cached_metrics = 4096;  // beyond: escaped each time
+    std::vector<escaped_name> names_;
+    escaped_name uncached_;
 };
 
 LOGMETRICS_END_NAMESPACE
