@@ -101,6 +101,13 @@ TEST_CASE("refusals name the definition and what is wrong", "[definitions][error
                Contains("MetricDefinitions[0] \"nogroup\": Regex has no capture group"));
     CHECK_THAT(refusal(R"J([{"Regex": "(a)"}])J"), Contains("MetricDefinitions[0]: has no \"Name\""));
     CHECK_THAT(refusal(R"J([{"Name": "a"}])J"), Contains("MetricDefinitions[0] \"a\": has no \"Regex\""));
+    // Another case of a key: the message says keys are case-sensitive.
+    CHECK_THAT(refusal(R"J([{"name": "a", "regex": "(a)"}])J"),
+               Contains("MetricDefinitions[0]: has no \"Name\" (it has \"name\": keys are case-sensitive: Name, "
+                        "Regex, Type)") &&
+                   Contains("has no \"Regex\" (it has \"regex\""));
+    CHECK_THAT(refusal(R"J([{"Name": "a", "REGEX": "(a)"}])J"), Contains("has no \"Regex\" (it has \"REGEX\""));
+    CHECK_THAT(refusal(R"J([{"Name": "a", "Regexp": "(a)"}])J"), !Contains("case-sensitive"));
     CHECK_THAT(refusal(R"J([{"Name": "", "Regex": "(a)"}])J"), Contains("Name is empty"));
     CHECK_THAT(refusal(R"J([{"Name": "a", "Regex": ""}])J"), Contains("Regex is empty"));
     CHECK_THAT(refusal(R"J([{"Name": 7, "Regex": "(a)"}])J"), Contains("\"Name\" is a JSON number, not a string"));

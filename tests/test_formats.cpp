@@ -42,18 +42,20 @@ std::string format_all(const std::vector<sample>& samples) {
 
 TEST_CASE("csv_format writes one row per sample", "[format][csv]") {
     const std::vector<sample> samples = {
-        make_sample("train:loss", 0.25, 3, 12, "ignored.log"),
+        make_sample("train:loss", 0.25, 3, 12, "train.log"),
         make_sample("validation:error", 1e15, 0, 13, {}, fixed_time(1001ms)),  // the next second
         make_integer_sample("tokens", 9007199254740993, 7, 14),                // back to the first
         make_sample("say \"hi\", twice", -nan_value, 8, 15),
         make_sample("lr", -inf_value, 18446744073709551615u, 18446744073709551615u),
+        make_sample("x", 1, 0, 1, "dir/a,b \"c\"\nd.log"),  // a file name that must be quoted
     };
     CHECK(format_all<logmetrics::csv_format>(samples) ==
-          "2026-11-22T01:02:03.456Z,train:loss,0.25,3,12\n"
-          "2026-11-22T01:02:04.457Z,validation:error,1e+15,0,13\n"
-          "2026-11-22T01:02:03.456Z,tokens,9007199254740993,7,14\n"
-          "2026-11-22T01:02:03.456Z,\"say \"\"hi\"\", twice\",nan,8,15\n"
-          "2026-11-22T01:02:03.456Z,lr,-inf,18446744073709551615,18446744073709551615\n");
+          "2026-11-22T01:02:03.456Z,train:loss,0.25,3,12,train.log\n"
+          "2026-11-22T01:02:04.457Z,validation:error,1e+15,0,13,\n"
+          "2026-11-22T01:02:03.456Z,tokens,9007199254740993,7,14,\n"
+          "2026-11-22T01:02:03.456Z,\"say \"\"hi\"\", twice\",nan,8,15,\n"
+          "2026-11-22T01:02:03.456Z,lr,-inf,18446744073709551615,18446744073709551615,\n"
+          "2026-11-22T01:02:03.456Z,x,1,0,1,\"dir/a,b \"\"c\"\"\nd.log\"\n");
     CHECK(logmetrics::csv_format::header_line == "timestamp,metric_name,value,step,line\n");
 }
 

@@ -93,7 +93,7 @@ TEST_CASE("every sink models metric_sink, batch sinks model batch_metric_sink", 
 TEST_CASE("csv_sink writes the header and exact rows", "[sink][csv]") {
     std::ostringstream out;
     logmetrics::csv_sink sink(out);
-    CHECK(out.str() == "timestamp,metric_name,value,step,line\n");  // header at construction
+    CHECK(out.str() == "timestamp,metric_name,value,step,line,stream\n");  // header at construction
 
     sink.write(make_sample("train:loss", 0.25, 3, 12, "train.log"));
     const sample batch[] = {make_sample("validation:error", 0.1, 0, 13, {}, fixed_time(1001ms)),
@@ -102,10 +102,10 @@ TEST_CASE("csv_sink writes the header and exact rows", "[sink][csv]") {
     sink.flush();
     CHECK(sink.rows() == 3);
     CHECK(out.str() ==
-          "timestamp,metric_name,value,step,line\n"
-          "2026-11-22T01:02:03.456Z,train:loss,0.25,3,12\n"
-          "2026-11-22T01:02:04.457Z,validation:error,0.1,0,13\n"
-          "2026-11-22T01:02:03.456Z,tokens,9007199254740993,7,14\n");
+          "timestamp,metric_name,value,step,line,stream\n"
+          "2026-11-22T01:02:03.456Z,train:loss,0.25,3,12,train.log\n"
+          "2026-11-22T01:02:04.457Z,validation:error,0.1,0,13,\n"
+          "2026-11-22T01:02:03.456Z,tokens,9007199254740993,7,14,\n");
 }
 
 TEST_CASE("csv_sink quotes names per RFC 4180 and writes non-finite values", "[sink][csv]") {
@@ -119,13 +119,13 @@ TEST_CASE("csv_sink quotes names per RFC 4180 and writes non-finite values", "[s
     sink.write(make_sample("ctl\x01;semi", 1e20));  // no quoting needed: bytes go out as they are
     sink.write(make_sample("", 2.0));
     CHECK(out.str() ==
-          "2026-11-22T01:02:03.456Z,\"a,b\",1,0,1\n"
-          "2026-11-22T01:02:03.456Z,\"say \"\"hi\"\"\",nan,0,1\n"
-          "2026-11-22T01:02:03.456Z,\"two\nlines\",inf,0,1\n"
-          "2026-11-22T01:02:03.456Z,\"cr\rhere\",-inf,0,1\n"
-          "2026-11-22T01:02:03.456Z,\"\"\"\",-0.5,0,1\n"
-          "2026-11-22T01:02:03.456Z,ctl\x01;semi,1e+20,0,1\n"
-          "2026-11-22T01:02:03.456Z,,2,0,1\n");
+          "2026-11-22T01:02:03.456Z,\"a,b\",1,0,1,\n"
+          "2026-11-22T01:02:03.456Z,\"say \"\"hi\"\"\",nan,0,1,\n"
+          "2026-11-22T01:02:03.456Z,\"two\nlines\",inf,0,1,\n"
+          "2026-11-22T01:02:03.456Z,\"cr\rhere\",-inf,0,1,\n"
+          "2026-11-22T01:02:03.456Z,\"\"\"\",-0.5,0,1,\n"
+          "2026-11-22T01:02:03.456Z,ctl\x01;semi,1e+20,0,1,\n"
+          "2026-11-22T01:02:03.456Z,,2,0,1,\n");
     CHECK(logmetrics::csv_sink::needs_quotes("x,y"));
     CHECK_FALSE(logmetrics::csv_sink::needs_quotes("train:loss"));
 }
@@ -142,7 +142,7 @@ TEST_CASE("csv_sink writes to a file it opens", "[sink][csv]") {
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    CHECK(text.str() == "timestamp,metric_name,value,step,line\n2026-11-22T01:02:03.456Z,loss,0.5,0,1\n");
+    CHECK(text.str() == "timestamp,metric_name,value,step,line,stream\n2026-11-22T01:02:03.456Z,loss,0.5,0,1,\n");
     in.close();
     std::filesystem::remove(path);
 }
@@ -350,10 +350,10 @@ TEST_CASE("a monitor writes to memory_store, csv and jsonl at once", "[sink][mon
     CHECK(store.mean("loss") == 0.375);
     CHECK(store.streams() == std::vector<std::string>{"train.log"});
     CHECK(csv_out.str() ==
-          "timestamp,metric_name,value,step,line\n"
-          "2026-11-22T01:02:03.456Z,loss,0.5,0,2\n"
-          "2026-11-22T01:02:03.456Z,loss,0.25,1,3\n"
-          "2026-11-22T01:02:03.456Z,loss,nan,2,4\n");
+          "timestamp,metric_name,value,step,line,stream\n"
+          "2026-11-22T01:02:03.456Z,loss,0.5,0,2,train.log\n"
+          "2026-11-22T01:02:03.456Z,loss,0.25,1,3,train.log\n"
+          "2026-11-22T01:02:03.456Z,loss,nan,2,4,train.log\n");
     CHECK(
         jsonl_out.str() ==
         R"({"line":2,"name":"loss","value":0.5,"step":0,"timestamp":"2026-11-22T01:02:03.456Z","stream":"train.log"})"

@@ -470,3 +470,67 @@ TEST_CASE("tensorboard_sink: a full buffer is written out without waiting for a 
     sink.close();
     CHECK(read_records(read_file(sink.files().at(0))).size() == 11);
 }
+
+TEST_CASE("tensorboard_sink: at most max_open_files open, a closed run reopened for appending, one file per run",
+          "[tensorboard]") {
+    temp_dir dir;
+    tensorboard_options options;
+    options.run_per_stream = true;
+    options.max_open_files = 3;
+    options.buffer_bytes = 64;  // a few samples fill a buffer: files are written out while others are open
+    tensorboard_sink sink(dir.path, options, [] { return fixed_time(); });
+    constexpr int streams = 40;
+    constexpr int rounds = 5;
+    for (int round = 0; round < rounds; ++round) {
+        for (int i = 0; i < streams; ++i) {
+            sink.write(make_sample("loss", round, static_cast<std::uint64_t>(round), 1, fmt::format("in-{}", i)));
+            CHECK(sink.open_files() <= 3);
+        }
+    }
+    CHECK(sink.reopens() > 0);
+    sink.tick(fixed_time());
+    sink.tick(fixed_time() + 10s);  // writes every run's buffer out, reopening the closed ones
+    CHECK(sink.open_files() <= 3);
+    sink.close();
+    CHECK(sink.open_files() == 0);
+    const std::vector<std::filesystem::path> files = sink.files();
+    REQUIRE(files.size() == streams);
+    for (int i = 0; i < streams; ++i) {
+        CAPTURE(i);
+        CHECK(files[i].parent_path() == dir.path / fmt::format("in-{}", i));
+        // One file in the run's directory: appended to, never a second one.
+        CHECK(std::distance(std::filesystem::directory_iterator(files[i].parent_path()),
+                            std::filesystem::directory_iterator()) == 1);
+        const std::vector<std::string> records = read_records(read_file(files[i]));
+        REQUIRE(records.size() == 1 + rounds);
+        CHECK(decode_event(records[0]).file_version);
+        for (int round = 0; round < rounds; ++round) {
+            const event e = decode_event(records[1 + round]);
+            CHECK(e.step == std::optional<std::int64_t>(round));
+            CHECK(e.values.at(0).second == float(round));
+        }
+    }
+    CHECK(drop(sink, "write failed") == 0);
+    CHECK(drop(sink, "cannot create event file") == 0);
+}
+
+TEST_CASE("tensorboard_sink: a closed run whose file was removed loses its records as write failed", "[tensorboard]") {
+    temp_dir dir;
+    tensorboard_options options;
+    options.run_per_stream = true;
+    options.max_open_files = 1;
+    tensorboard_sink sink(dir.path, options, [] { return fixed_time(); });
+    sink.write(make_sample("loss", 1, 0, 1, "a"));
+    sink.write(make_sample("loss", 2, 0, 1, "b"));  // closes a's file (written out first)
+    CHECK(sink.open_files() == 1);
+    CHECK(read_records(read_file(sink.files()[0])).size() == 2);
+    std::filesystem::remove(sink.files()[0]);
+    sink.write(make_sample("loss", 3, 1, 2, "a"));
+    CHECK_THROWS_AS(sink.flush(), logmetrics::error);  // a cannot be reopened
+    CHECK(drop(sink, "write failed") == 1);
+    CHECK_THROWS_AS(sink.close(), logmetrics::error);
+    CHECK(read_records(read_file(sink.files()[1])).size() == 2);
+    tensorboard_options zero;
+    zero.max_open_files = 0;
+    CHECK_THROWS_AS(tensorboard_sink(dir.path / "z", zero), logmetrics::error);
+}

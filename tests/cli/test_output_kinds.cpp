@@ -83,7 +83,7 @@ TEST_CASE("the registry holds each kind once, and finds them by name", "[cli][ou
     CHECK(output_syntax(*find_output_kind("prometheus-textfile")) ==
           "prometheus-textfile:PATH[?KEY=VALUE&...] with KEY=VALUE one of interval=VALUE, fsync=true|false, "
           "stream=VALUE, label.NAME=VALUE, prefix=VALUE, colons=keep|replace");
-    CHECK(output_syntax(*find_output_kind("tensorboard")) == "tensorboard:DIR[?flush=VALUE]");
+    CHECK(output_syntax(*find_output_kind("tensorboard")) == "tensorboard:DIR[?flush=VALUE&max_open_files=VALUE]");
     CHECK(output_syntax(*find_output_kind("statsd")) ==
           "statsd:udp://HOST[:PORT][?KEY=VALUE&...] with KEY=VALUE one of prefix=VALUE, max_datagram=VALUE, "
           "queue=VALUE");
@@ -153,7 +153,7 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
     CHECK(list_refusal({"csv?header=false&header=true"}) ==
           R"(--output "csv?header=false&header=true": option "header" is given twice; csv[:PATH][?header=true|false])");
     CHECK(list_refusal({"tensorboard:"}) ==
-          R"(--output "tensorboard:": nothing after ':'; tensorboard:DIR[?flush=VALUE])");
+          R"(--output "tensorboard:": nothing after ':'; tensorboard:DIR[?flush=VALUE&max_open_files=VALUE])");
     CHECK(list_refusal({"jsonl?"}) == R"(--output "jsonl?": no options after '?'; jsonl[:PATH])");
 }
 
@@ -190,6 +190,16 @@ TEST_CASE("emf: a file, stdout or a listener, its options are checked before any
           std::string::npos);
     CHECK(refusal(parse_output_spec("emf?dimensions=job")) ==
           R"(dimensions="job": each is KEY:VALUE, separated by commas)");
+    // An empty item is refused, not skipped (review F11).
+    CHECK(refusal(parse_output_spec("emf?dimensions=job:j1,")) ==
+          R"(dimensions="job:j1,": an empty KEY:VALUE (a comma too many))");
+    CHECK(refusal(parse_output_spec("emf?dimensions=,job:j1")) ==
+          R"(dimensions=",job:j1": an empty KEY:VALUE (a comma too many))");
+    CHECK(refusal(parse_output_spec("emf?dimensions=a:1,,b:2")) ==
+          R"(dimensions="a:1,,b:2": an empty KEY:VALUE (a comma too many))");
+    CHECK(refusal(parse_output_spec("emf?dimensions=")) == R"(dimensions="": an empty KEY:VALUE)");
+    CHECK(refusal(parse_output_spec("emf?dimensions=a:1,b:")) == "(accepted)");  // an empty VALUE is a value
+    CHECK(refusal(parse_output_spec("emf?stream=")) == "stream=: a dimension name, or none");
     CHECK(refusal(parse_output_spec("emf?dimensions=stream:x")).find(R"(dimension key "stream" given twice)") !=
           std::string::npos);
     CHECK(refusal(parse_output_spec("emf?queue=0")) == R"(queue="0": a number of samples, at least 1)");
@@ -243,6 +253,7 @@ TEST_CASE("prometheus-textfile: a .prom file the sink replaces, its options are 
           R"(interval="15s": seconds, from 0 to 86400)");
     CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?colons=drop")) ==
           R"(colons="drop": the values are keep, replace)");
+    CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?stream=")) == "stream=: a label name, or none");
     CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.2x=a")) ==
           R"(prometheus: label name "2x" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*))");
     CHECK(refusal(parse_output_spec("prometheus-textfile:m.prom?label.__x=a")) ==
@@ -297,8 +308,13 @@ TEST_CASE("tensorboard: a directory, never stdout, its files are the sink's", "[
         CHECK(refusal(parse_output_spec(std::string("tensorboard:r?flush=") + bad)) ==
               fmt::format("flush=\"{}\": whole seconds, 1 to 86400", bad));
     }
+    CHECK(refusal(parse_output_spec("tensorboard:r?max_open_files=8")) == "(accepted)");
+    for (const char* bad : {"0", "65537", "x", ""}) {
+        CHECK(refusal(parse_output_spec(std::string("tensorboard:r?max_open_files=") + bad)) ==
+              fmt::format("max_open_files={:?}: a number of files, 1 to 65536", bad));
+    }
     CHECK(refusal(parse_output_spec("tensorboard:r?queue=1")) ==
-          "tensorboard does not take the option queue (it takes flush)");
+          "tensorboard does not take the option queue (it takes flush, max_open_files)");
     // Not stdout, and not final:, so no JSON Lines on stdout unless asked.
     using list = std::vector<std::string>;
     CHECK(names(choose_outputs(list{"tensorboard:runs"})) == list{"tensorboard:runs"});

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -78,6 +79,29 @@ std::string problem_text(definition_problem problem) {
 std::optional<definition_set> load(const scan_options& options, int& status) {
     const std::string& path = options.definitions_path;
     status = exit_usage;
+    const definition_limits limits =
+        options.no_limits ? definition_limits::unlimited() : definition_limits::sagemaker();
+    if (path == "-") {  // the definitions from stdin (then no input may be stdin: run_scan checks)
+        std::string text;
+        std::array<char, 64 * 1024> buffer;
+        const int read_error = read_all(standard_descriptor(STDIN_FILENO), buffer, [&](std::string_view chunk) {
+            text.append(chunk);
+            return true;
+        });
+        if (read_error != 0) {
+            complain("cannot read the definitions from stdin: {}", std::strerror(read_error));
+            return std::nullopt;
+        }
+        try {
+            return parse_definitions(text, limits);
+        } catch (const definition_error& e) {
+            for (const definition_problem& p : e.problems()) complain("stdin: {}", problem_text(p));
+            if (e.problems().empty()) complain("stdin: {}", e.message());
+        } catch (const error& e) {
+            complain("stdin: {}", e.message());
+        }
+        return std::nullopt;
+    }
     // Asked here first: the library's message says neither why a file cannot be opened nor that
     // a directory is one (reading it gives "unexpected end of input").
     const int fd = open_for_reading(path.c_str());
@@ -90,13 +114,11 @@ std::optional<definition_set> load(const scan_options& options, int& status) {
         complain("definitions file {:?} is a directory", path);
         return std::nullopt;
     }
-    const definition_limits limits =
-        options.no_limits ? definition_limits::unlimited() : definition_limits::sagemaker();
     try {
         return load_definitions(path, limits);
     } catch (const definition_error& e) {
-        for (const definition_problem& p : e.problems()) complain("{}: {}", path, problem_text(p));
-        if (e.problems().empty()) complain("{}: {}", path, e.message());
+        for (const definition_problem& p : e.problems()) complain("{}: {}", printable_name(path), problem_text(p));
+        if (e.problems().empty()) complain("{}: {}", printable_name(path), e.message());
     } catch (const error& e) {
         // load_definitions puts the path in invalid_json messages already.
         complain(e.message());
@@ -190,13 +212,13 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         errno = EBADF;  // stdin closed at start
         const int fd = in.is_stdin() ? standard_descriptor(STDIN_FILENO) : open_for_reading(in.path.c_str());
         if (fd < 0) {
-            complain("cannot read {}: {}", in.name(), std::strerror(errno));
+            complain("cannot read {}: {}", printable_name(in.name()), std::strerror(errno));
             status = exit_failure;
             continue;
         }
         if (const auto file = identify_descriptor(fd); file && file->directory) {
             // Opening a directory succeeds; reading it fails (EISDIR). Not scanned, as a missing file.
-            complain("cannot read {}: {}", in.name(), std::strerror(EISDIR));
+            complain("cannot read {}: {}", printable_name(in.name()), std::strerror(EISDIR));
             if (!in.is_stdin()) ::close(fd);
             status = exit_failure;
             continue;
@@ -211,7 +233,7 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor->finish();
         if (!in.is_stdin()) ::close(fd);
         if (read_error != 0) {
-            complain("cannot read {}: {}", in.name(), std::strerror(read_error));
+            complain("cannot read {}: {}", printable_name(in.name()), std::strerror(read_error));
             status = exit_failure;
         }
         totals.add(monitor->stats(), monitor->per_definition(), in.label);
@@ -252,13 +274,18 @@ trimming ASCII whitespace (space, \t, \v, \f, \r) it must be
 or  [+-]? ( nan | inf | infinity )   (any case).
 So "5.", "1000." and "1.E-3" are numbers, as Python's float() reads them; anything else (".",
 "3.14#011", "1,000", "0x1p3", "") is rejected: counted and shown in the summary, never a sample.
+That is "Type":"float" (the default; "real" is the same). A definition with "Type":"integer"
+keeps values exact as 64-bit integers: the trimmed text must be [+-]? digits, within
+-9223372036854775808..9223372036854775807 ("5.", "1.0", "2e3" and "nan" are rejected).
 
 Outputs (--output, repeatable): each sample goes to every output. A spec is
 KIND[:PATH][?KEY=VALUE&...]; PATH '-' (or /dev/stdout) or left out is stdout, which one output at
 most may use. Outputs are opened before the scan: one that cannot be, or that is the same file as
 an input, the definitions or another output, is exit 2 and nothing is truncated. --format X is
 --output X, --final FILE is --output final:FILE. final: is a summary file, not a sample output:
-unless another output (none included) is given, samples also go to stdout as JSON Lines.
+when every output is final: and none writes to stdout, samples also go to stdout as JSON Lines;
+with --final - (stdout) alone, stdout holds the FinalMetricDataList only and samples go nowhere.
+--output none alone writes no samples: only the summary (on stderr) and the exit status.
   --output table --output csv:samples.csv --output final:final.json
 A FIFO (named pipe) as PATH waits for a reader to open it, as '> fifo' in a shell does, saying
 so on stderr. A failing output (a full disk) stops none of the others; the summary names it.
@@ -357,14 +384,32 @@ int run_scan(const scan_options& options) {
         complain(e.what());
         return exit_usage;
     }
+    // The definitions and an input both stdin (`-d -` or `-d /dev/stdin` with the input `-`, or
+    // with no file given): the first reader would take all of it and the other find nothing.
+    {
+        const auto stdin_file = identify_descriptor(standard_descriptor(STDIN_FILENO));
+        const auto is_stdin = [&](const std::string& path) {
+            if (path == "-") return true;
+            const auto file = identify_path(path.c_str());
+            return stdin_file && file && *file == *stdin_file;
+        };
+        const bool input_on_stdin =
+            options.files.empty() || std::any_of(options.files.begin(), options.files.end(), is_stdin);
+        if (input_on_stdin && is_stdin(options.definitions_path)) {
+            complain("--definitions {:?}: the definitions and the input are both stdin; give the log files as "
+                     "arguments",
+                     options.definitions_path);
+            return exit_usage;
+        }
+    }
     int status = exit_ok;
     auto definitions = load(options, status);
     if (!definitions) return status;
     const auto& metrics = definitions->metric_names();
-    if (metrics.empty()) complain("{}: no definitions: nothing will be found", options.definitions_path);
+    if (metrics.empty()) complain("{}: no definitions: nothing will be found", printable_name(options.definitions_path));
     if (options.step_metric) {  // given, even empty: "" is no metric's name
         if (std::find(metrics.begin(), metrics.end(), *options.step_metric) == metrics.end()) {
-            complain("--step-metric {:?}: not a metric of {} ({})", *options.step_metric, options.definitions_path,
+            complain("--step-metric {:?}: not a metric of {} ({})", *options.step_metric, printable_name(options.definitions_path),
                      metrics.empty() ? std::string("the definitions define no metric")
                                      : fmt::format("its metrics: {}", printable_names(metrics)));
             return exit_usage;
@@ -406,7 +451,8 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
     scan->add_option("-d,--definitions", options->definitions_path,
                      "SageMaker metric definitions (JSON): a list of\n"
                      "{\"Name\", \"Regex\"} objects, an object with \"MetricDefinitions\",\n"
-                     "or a CreateTrainingJob request")
+                     "or a CreateTrainingJob request; '-': stdin (the log\n"
+                     "files must then be given)")
         ->required()
         ->type_name("FILE");
     // add_option_function: CLI11 2.1's add_option(name, variable) finds the library's
@@ -424,10 +470,13 @@ CLI::App* add_scan_options(CLI::App& app, scan_options& bound) {
         ->transform(one_of(engine_names()))
         ->type_name("ENGINE");
     scan->add_option("-o,--output", options->outputs, output_help())->type_name("SPEC")->allow_extra_args(false);
+    std::vector<std::string> formats;  // the kinds --format takes, from the registry
+    for (const auto& name : format_names()) formats.push_back(name.first);
     scan->add_option("-f,--format", options->format,
-                     "What stdout shows: jsonl, csv, table or none (a kind\n"
-                     "only: --output takes a PATH and options); the\n"
-                     "shorthand for --output FORMAT")
+                     fmt::format("What stdout shows: {} (a kind\n"
+                                 "only: --output takes a PATH and options); the\n"
+                                 "shorthand for --output FORMAT",
+                                 fmt::join(formats, ", ")))
         ->transform(format_kind())
         ->type_name("FORMAT");
     scan->add_option("--final", options->final_path,

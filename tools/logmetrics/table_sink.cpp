@@ -54,7 +54,7 @@ void table_sink::write(std::span<const sample> batch) {
     for (const sample& s : batch) {
         if (label_streams_ && (rows_ == 0 || s.stream != stream_)) {
             stream_ = s.stream;
-            out = fmt::format_to(out, "==> {} <==\n", s.stream);
+            out = fmt::format_to(out, "==> {} <==\n", printable_name(s.stream));  // control bytes escaped
         }
         // The metric's cell is padded once per metric (fmt pads text by its display width, a UTF-8
         // decode per cell); numbers are padded as they are written. Widths match the constants.

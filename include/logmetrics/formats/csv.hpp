@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// csv_format: samples as CSV rows `timestamp,metric_name,value,step,line`, the columns of
-// SageMaker's TrainingJobAnalytics dataframe plus step and line, readable by pandas.read_csv.
+// csv_format: samples as CSV rows `timestamp,metric_name,value,step,line,stream`, the columns of
+// SageMaker's TrainingJobAnalytics dataframe plus step, line and stream, readable by
+// pandas.read_csv. The stream column is last so that readers of the first five columns by
+// position keep working.
 // Pure: it appends bytes to an fmt::memory_buffer and does no I/O (csv_sink writes them).
 //
 // - timestamp: ISO 8601 UTC with milliseconds (`2026-11-22T01:02:03.456Z`), detail/text/time_text.hpp.
@@ -10,6 +12,8 @@
 // - value: the shortest round-trip number, an integer-typed value exactly; `nan`, `inf`, `-inf`
 //   when not finite (detail/text/number_text.hpp).
 // - step, line: decimal.
+// - stream: the sample's stream label (the input's file name in the CLI; empty when none),
+//   quoted as metric_name is: file names may hold commas, quotes and newlines.
 // Rows end with `\n`.
 
 #include <cstddef>
@@ -29,7 +33,7 @@ LOGMETRICS_BEGIN_NAMESPACE
 class csv_format {
 public:
     /// The header line, newline included.
-    static constexpr std::string_view header_line = "timestamp,metric_name,value,step,line\n";
+    static constexpr std::string_view header_line = "timestamp,metric_name,value,step,line,stream\n";
 
     /// Whether `field` must be quoted: it holds a comma, a quote, CR or LF.
     static constexpr bool needs_quotes(std::string_view field) noexcept {
@@ -60,6 +64,8 @@ public:
         detail::append_unsigned(out, s.step);
         out.push_back(',');
         detail::append_unsigned(out, s.line);
+        out.push_back(',');
+        append_field(out, s.stream);
         out.push_back('\n');
     }
 

@@ -75,7 +75,21 @@ LOGMETRICS_DECL definition_set parse_definitions(std::string_view json_text, def
         auto read_string = [&](const char* key, std::string& out) {
             auto it = item.find(key);
             if (it == item.end()) {
-                refuse(std::string("has no \"") + key + "\"");
+                // "name" or "REGEX" for "Name"/"Regex": JSON keys are case-sensitive, say so.
+                std::string other;
+                for (const auto& [k, v] : item.items()) {
+                    const std::string_view wanted(key);
+                    if (k.size() == wanted.size() &&
+                        std::equal(k.begin(), k.end(), wanted.begin(), [](char x, char y) {
+                            return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
+                        })) {
+                        other = k;
+                        break;
+                    }
+                }
+                refuse(std::string("has no \"") + key + "\"" +
+                       (other.empty() ? std::string()
+                                      : " (it has \"" + other + "\": keys are case-sensitive: Name, Regex, Type)"));
             } else if (!it->is_string()) {
                 refuse(std::string("\"") + key + "\" is a JSON " + it->type_name() + ", not a string");
             } else {

@@ -63,6 +63,11 @@ constexpr std::string_view to_string(overflow_policy policy) noexcept {
 
 struct async_options {
     /// How many samples the queue holds (at least 1). Allocated once, when the sink is made.
+    /// The batch the worker has taken off the queue and is handing to the inner sink is not in
+    /// it: while the inner sink is inside a write, up to min(capacity, batch_size) more samples
+    /// are held there. So a stalled sink that recovers receives up to capacity +
+    /// min(capacity, batch_size) samples (200 for a capacity of 100 with the default batch_size);
+    /// only the queued ones are subject to `overflow`.
     std::size_t capacity = 8192;
     overflow_policy overflow = overflow_policy::block;
     /// The worker hands the inner sink at most this many samples per call (at least 1).

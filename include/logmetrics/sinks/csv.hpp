@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// csv_sink: samples as CSV rows `timestamp,metric_name,value,step,line` (formats/csv.hpp) to a
+// csv_sink: samples as CSV rows `timestamp,metric_name,value,step,line,stream` (formats/csv.hpp) to a
 // stream or a file: the format, plus an output_target that writes each batch in one call.
 
 #include <cstdint>
@@ -21,7 +21,7 @@
 LOGMETRICS_BEGIN_NAMESPACE
 
 struct csv_options {
-    /// Write the header line `timestamp,metric_name,value,step,line` first (at construction).
+    /// Write the header line `timestamp,metric_name,value,step,line,stream` first (at construction).
     bool header = true;
 };
 

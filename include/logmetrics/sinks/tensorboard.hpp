@@ -13,6 +13,16 @@
 // seconds, 10 digits (TensorFlow's events_writer.cc); a file of that name that exists already is
 // never overwritten: `.1`, `.2`... is appended. Each file starts with the `file_version` event.
 //
+// Open files. At most `max_open_files` event files are open at once (default 64), so a scan of
+// thousands of inputs does not run out of file descriptors (EMFILE). When a run needs its file
+// and that many are open, the run that wrote least recently has its buffered records written out
+// and its file closed; when that run writes out again its file is reopened for appending
+// (O_APPEND) and the records continue it: a run is always one file, never a second one. This is
+// sound because TFRecord records are self-delimiting (length, CRC, data, CRC; TensorFlow's
+// record_writer.cc), so a file written in several sessions reads as one stream of records. A file
+// that cannot be reopened (removed meanwhile, EMFILE from other descriptors) loses the records,
+// counted as "write failed".
+//
 // Writing. Records are buffered per file and written (write(2)) when a file's buffer passes
 // `buffer_bytes`, by `tick` once `flush_interval` has passed since the last write-out (the
 // monitor ticks every second, so a growing file shows progress in TensorBoard, which reloads
@@ -60,6 +70,9 @@ struct tensorboard_options {
     std::size_t buffer_bytes = 64 * 1024;
     /// The host name in file names; the system's (gethostname) when empty.
     std::string host{};
+    /// At most this many event files are open at once (least recently written closed first, and
+    /// reopened for appending when written again; see the top of this file). At least 1.
+    std::size_t max_open_files = 64;
 };
 
 /// Writes TensorBoard event files under a directory (see the top of this file). Not thread-safe,
@@ -72,12 +85,16 @@ public:
 
     /// Creates `directory` (and its parents) if missing, and with `run_per_stream` off, its event
     /// file. Throws `error(errc::io_error)` naming the path and the reason when it cannot (a file
-    /// in the way, no permission), `error(errc::invalid_argument)` for a zero `buffer_bytes`.
+    /// in the way, no permission), `error(errc::invalid_argument)` for a zero `buffer_bytes` or
+    /// `max_open_files`.
     explicit tensorboard_sink(std::filesystem::path directory, tensorboard_options options = {},
                               clock_function clock = {})
         : directory_(std::move(directory)), options_(std::move(options)), clock_(std::move(clock)) {
         if (options_.buffer_bytes == 0) {
             LOGMETRICS_THROW(error(errc::invalid_argument, "tensorboard: buffer_bytes must be at least 1"));
+        }
+        if (options_.max_open_files == 0) {
+            LOGMETRICS_THROW(error(errc::invalid_argument, "tensorboard: max_open_files must be at least 1"));
         }
         if (options_.host.empty()) options_.host = system_host_name();
         options_.host = path_component(options_.host);
@@ -102,6 +119,9 @@ public:
           runs_(std::move(other.runs_)),
           last_(std::exchange(other.last_, nullptr)),
           last_write_out_(other.last_write_out_),
+          use_clock_(other.use_clock_),
+          open_files_(std::exchange(other.open_files_, 0)),
+          reopens_(other.reopens_),
           failed_writes_(other.failed_writes_),
           failed_creates_(other.failed_creates_),
           first_error_(std::move(other.first_error_)) {
@@ -119,6 +139,7 @@ public:
             count_lost(r, 1);
             return;
         }
+        r->last_use = ++use_clock_;
         if (format_.append(r->pending, s)) ++r->pending_samples;
         if (r->pending.size() >= options_.buffer_bytes) write_out(*r);
     }
@@ -169,6 +190,12 @@ public:
         return paths;
     }
 
+    /// How many event files are open now (at most `max_open_files`).
+    std::size_t open_files() const noexcept { return open_files_; }
+
+    /// How many times a closed event file was reopened for appending (see the top of this file).
+    std::uint64_t reopens() const noexcept { return reopens_; }
+
     const std::filesystem::path& directory() const noexcept { return directory_; }
     const tensorboard_format& format() const noexcept { return format_; }
 
@@ -192,9 +219,10 @@ private:
         std::string directory_name;  // its directory under DIR (per-stream runs)
         std::filesystem::path file;
         int fd = -1;
-        run_state state = run_state::open;
-        fmt::memory_buffer pending;  // records not yet written
+        run_state state = run_state::open;  // open: fd may still be -1 (closed to bound open files)
+        fmt::memory_buffer pending;         // records not yet written
         std::uint64_t pending_samples = 0;
+        std::uint64_t last_use = 0;  // use_clock_ at its last sample or open: the least is closed first
     };
 
     static std::string system_host_name() {
@@ -253,6 +281,7 @@ private:
         const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(created.time_since_epoch()).count();
         const std::string base = fmt::format("events.out.tfevents.{:010}.{}", seconds, options_.host);
         int reason = ec ? ec.value() : 0;
+        if (!ec) make_room();
         for (int k = 0; !ec && k < 100; ++k) {
             r.file = directory / (k == 0 ? base : fmt::format("{}.{}", base, k));
             r.fd = ::open(r.file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
@@ -264,6 +293,8 @@ private:
             fail(r, run_state::cannot_create, "create", reason);
             return r;
         }
+        ++open_files_;
+        r.last_use = ++use_clock_;
         format_.append_file_version(r.pending, created);
         return r;
     }
@@ -276,9 +307,56 @@ private:
         }
     }
 
-    /// Writes `r`'s buffered records to its file; on failure counts their samples lost and gives
-    /// the file up.
+    /// Closes the least recently used open file (its records written out first) when
+    /// `max_open_files` are open. Never throws.
+    void make_room() noexcept {
+        while (open_files_ >= options_.max_open_files) {
+            run* oldest = nullptr;
+            for (const auto& r : runs_) {
+                if (r->fd >= 0 && (oldest == nullptr || r->last_use < oldest->last_use)) oldest = r.get();
+            }
+            if (oldest == nullptr) return;
+            close_file(*oldest);
+        }
+    }
+
+    /// Writes out `r`'s records and closes its file; a run still open reopens it when it writes
+    /// out again. Never throws.
+    void close_file(run& r) noexcept {
+        if (r.fd < 0) return;
+        if (r.state == run_state::open && r.pending.size() != 0) write_out(r);
+        if (r.fd < 0) return;  // write_out gave it up (and closed it)
+        if (::close(r.fd) != 0 && r.state == run_state::open) fail(r, run_state::write_failed, "close", errno);
+        r.fd = -1;
+        --open_files_;
+    }
+
+    /// Reopens `r`'s file for appending (after make_room); false, the run given up, when it cannot.
+    bool reopen(run& r) noexcept {
+        make_room();
+        for (;;) {
+            r.fd = ::open(r.file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+            if (r.fd >= 0 || errno != EINTR) break;
+        }
+        if (r.fd < 0) {
+            fail(r, run_state::write_failed, "reopen", errno);
+            return false;
+        }
+        ++open_files_;
+        ++reopens_;
+        r.last_use = ++use_clock_;
+        return true;
+    }
+
+    /// Writes `r`'s buffered records to its file (reopened if it was closed); on failure counts
+    /// their samples lost and gives the file up (closing it).
     void write_out(run& r) noexcept {
+        if (r.fd < 0 && r.state == run_state::open && !reopen(r)) {
+            failed_writes_ += r.pending_samples;
+            r.pending.clear();
+            r.pending_samples = 0;
+            return;
+        }
         const char* data = r.pending.data();
         std::size_t left = r.pending.size();
         while (left > 0 && r.fd >= 0) {
@@ -287,6 +365,9 @@ private:
             if (n <= 0) {
                 failed_writes_ += r.pending_samples;
                 fail(r, run_state::write_failed, "write", n < 0 ? errno : EIO);
+                ::close(r.fd);  // given up: its descriptor is not kept
+                r.fd = -1;
+                --open_files_;
                 break;
             }
             data += n;
@@ -311,6 +392,7 @@ private:
             r->fd = -1;
             if (r->state == run_state::open) r->state = run_state::closed;  // later samples are lost
         }
+        open_files_ = 0;
     }
 
     void throw_if_failed() const {
@@ -324,6 +406,9 @@ private:
     std::vector<std::unique_ptr<run>> runs_;
     run* last_ = nullptr;  // the run of the last sample (per-stream runs)
     timestamp last_write_out_{};
+    std::uint64_t use_clock_ = 0;   // counts samples and opens, for last_use
+    std::size_t open_files_ = 0;    // runs whose fd is open
+    std::uint64_t reopens_ = 0;
     std::uint64_t failed_writes_ = 0;
     std::uint64_t failed_creates_ = 0;
     std::string first_error_;

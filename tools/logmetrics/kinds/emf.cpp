@@ -27,26 +27,36 @@ constexpr option_rule emf_option_rules[] = {
     {"queue", {}},                // network only: samples the async queue holds (default 8192)
 };
 
-std::vector<std::pair<std::string, std::string>> parse_dimensions(std::string_view text) {
+/// `KEY:VALUE[,KEY:VALUE...]`; an empty item (`a:b,`, `,a:b`, `a:b,,c:d`, or nothing at all) is
+/// refused rather than skipped, as is an item without a KEY.
+std::vector<std::pair<std::string, std::string>> parse_dimensions(const std::string_view whole) {
     std::vector<std::pair<std::string, std::string>> dimensions;
-    while (!text.empty()) {
+    std::string_view text = whole;
+    for (;;) {
         const std::size_t comma = text.find(',');
         const std::string_view item = text.substr(0, comma);
+        if (item.empty()) {
+            throw usage_error(fmt::format("dimensions={:?}: an empty KEY:VALUE{}", whole,
+                                          whole.empty() ? "" : " (a comma too many)"));
+        }
         const std::size_t colon = item.find(':');
         if (colon == std::string_view::npos || colon == 0) {
-            throw usage_error(fmt::format("dimensions={:?}: each is KEY:VALUE, separated by commas", text));
+            throw usage_error(fmt::format("dimensions={:?}: each is KEY:VALUE, separated by commas", whole));
         }
         dimensions.emplace_back(item.substr(0, colon), item.substr(colon + 1));
-        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+        if (comma == std::string_view::npos) return dimensions;
+        text = text.substr(comma + 1);
     }
-    return dimensions;
 }
 
 /// The emf options of `spec`; throws usage_error for a malformed value.
 emf_options emf_options_of(const output_spec& spec) {
     emf_options options;
     if (auto ns = spec.option("namespace")) options.metric_namespace = *ns;
-    if (auto stream = spec.option("stream")) options.stream_dimension = *stream == "none" ? "" : std::string(*stream);
+    if (auto stream = spec.option("stream")) {
+        if (stream->empty()) throw usage_error("stream=: a dimension name, or none");
+        options.stream_dimension = *stream == "none" ? "" : std::string(*stream);
+    }
     if (auto dimensions = spec.option("dimensions")) options.dimensions = parse_dimensions(*dimensions);
     if (auto unit = spec.option("unit")) options.unit = *unit;
     if (spec.option("resolution") == "1") options.storage_resolution = 1;

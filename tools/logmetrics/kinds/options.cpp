@@ -38,7 +38,11 @@ std::chrono::milliseconds seconds_option(const output_spec& spec, std::string_vi
 
 prometheus_options prometheus_options_of(const output_spec& spec) {
     prometheus_options options;
-    if (auto stream = spec.option("stream")) options.stream_label = *stream == "none" ? "" : std::string(*stream);
+    if (auto stream = spec.option("stream")) {
+        // An empty value is not `none`: refused rather than guessed.
+        if (stream->empty()) throw usage_error("stream=: a label name, or none");
+        options.stream_label = *stream == "none" ? "" : std::string(*stream);
+    }
     if (auto prefix = spec.option("prefix")) options.naming.prefix = *prefix;
     options.naming.keep_colons = spec.option("colons").value_or("keep") == "keep";
     for (const output_option& o : spec.options) {

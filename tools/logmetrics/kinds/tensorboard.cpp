@@ -22,10 +22,11 @@ namespace logmetrics::cli {
 namespace {
 
 constexpr option_rule tensorboard_option_rules[] = {
-    {"flush", {}},  // seconds between write-outs while running (default 5)
+    {"flush", {}},           // seconds between write-outs while running (default 5)
+    {"max_open_files", {}},  // event files open at once (default 64; the others are reopened to append)
 };
 
-/// The tensorboard options of `spec`; throws usage_error for a bad `flush`.
+/// The tensorboard options of `spec`; throws usage_error for a bad `flush` or `max_open_files`.
 tensorboard_options tensorboard_options_of(const output_spec& spec, bool several_streams) {
     tensorboard_options options;
     options.run_per_stream = several_streams;
@@ -36,6 +37,14 @@ tensorboard_options tensorboard_options_of(const output_spec& spec, bool several
             throw usage_error(fmt::format("flush={:?}: whole seconds, 1 to 86400", *seconds));
         }
         options.flush_interval = std::chrono::seconds(value);
+    }
+    if (auto files = spec.option("max_open_files")) {
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(files->data(), files->data() + files->size(), value);
+        if (ec != std::errc{} || end != files->data() + files->size() || value == 0 || value > 65536) {
+            throw usage_error(fmt::format("max_open_files={:?}: a number of files, 1 to 65536", *files));
+        }
+        options.max_open_files = value;
     }
     return options;
 }
