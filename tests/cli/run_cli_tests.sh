@@ -191,7 +191,7 @@ check "--no-limits takes 41 definitions" t_no_limits
 
 run "$bin" scan --definitions small.json --format csv -q small.log missing.log small.log
 t_missing_input() {
-    status_is 1 && err_has 'logmetrics: cannot read missing.log: ' && [ "$(grep -c ',train:loss,0.5,0,1$' out)" -eq 2 ]
+    status_is 1 && err_has 'logmetrics: cannot read missing.log: ' && [ "$(grep -c ',train:loss,0.5,0,1,small.log$' out)" -eq 2 ]
 }
 check "missing input: exit 1, message, and the other files are still read" t_missing_input
 
@@ -300,16 +300,16 @@ check "--quiet: no summary" t_quiet
 run "$bin" scan --definitions small.json --format csv -q small.log
 strip_times out >out.csv
 cat >expected.csv <<'EOF'
-timestamp,metric_name,value,step,line
-T,train:loss,0.5,0,1
-T,train:acc,0.75,0,1
-T,train:loss,0.25,1,3
-T,validation:rmse,2.57,0,4
-T,train:loss,nan,2,5
-T,train:loss,-inf,3,6
-T,train:loss,1000,4,7
+timestamp,metric_name,value,step,line,stream
+T,train:loss,0.5,0,1,small.log
+T,train:acc,0.75,0,1,small.log
+T,train:loss,0.25,1,3,small.log
+T,validation:rmse,2.57,0,4,small.log
+T,train:loss,nan,2,5,small.log
+T,train:loss,-inf,3,6,small.log
+T,train:loss,1000,4,7,small.log
 EOF
-t_csv() { status_is 0 && [ "$(head -n 1 out)" = 'timestamp,metric_name,value,step,line' ] && same_as expected.csv out.csv; }
+t_csv() { status_is 0 && [ "$(head -n 1 out)" = 'timestamp,metric_name,value,step,line,stream' ] && same_as expected.csv out.csv; }
 check "csv: header and rows" t_csv
 
 run "$bin" scan --definitions small.json --format none small.log
@@ -351,7 +351,7 @@ run "$bin" scan --definitions small.json -q --output 'csv?header=false' --output
 strip_times samples.jsonl >samples.stripped
 strip_times final2.json >final2.stripped
 t_output_list() {
-    status_is 0 && ! out_has 'timestamp,metric_name' && [ "$(wc -l <out)" -eq 7 ] && out_has ',train:loss,1000,4,7' &&
+    status_is 0 && ! out_has 'timestamp,metric_name' && [ "$(wc -l <out)" -eq 7 ] && out_has ',train:loss,1000,4,7,small.log' &&
         same_as expected.file samples.stripped && same_as expected.final final2.stripped &&
         grep -Eq '^train:loss +1000 +5 +-inf +1000$' table.txt
 }
@@ -391,6 +391,97 @@ t_tb_bad_dir() {
         [ ! -e tb-other.csv ]
 }
 check "tensorboard: a DIR that cannot be made is a usage error (exit 2) before any output is made" t_tb_bad_dir
+
+# Many inputs, few file descriptors: at most max_open_files (64) event files are open at once, the
+# others closed and reopened to append (review F6: 1100 inputs under ulimit -n 256 lost 850 runs).
+mkdir manyin
+for i in $(seq 1 1100); do printf 'train_loss=%d\n' "$i" >"manyin/in$i.log"; done
+printf '%s\n' '[{"Name":"loss","Regex":"train_loss=(\\S+)"}]' >many.json
+rc=0
+(ulimit -n 256 && exec "$bin" scan --definitions many.json --output tensorboard:tb-many manyin/*.log) >out 2>err || rc=$?
+t_tb_many() {
+    status_is 0 && out_empty && err_has '1100 samples' && err_has '0 sink errors' && ! err_has 'dropped' &&
+        [ "$(find tb-many -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 1100 ] &&
+        [ "$(find tb-many -type f | wc -l)" -eq 1100 ] &&
+        [ "$(find tb-many -type f -printf '%s\n' | sort -u | wc -l)" -eq 1 ] && # each: file_version + 1 event
+        [ "$(find tb-many -type f -size -60c | wc -l)" -eq 0 ]
+}
+check "tensorboard: 1100 inputs under ulimit -n 256, a run each, one complete file each" t_tb_many
+# max_open_files=1: each run is closed when the next input starts, and is still one whole file.
+printf 'train_loss=1\ntrain_loss=2\ntrain_loss=3\n' >tb-a.log
+cp tb-a.log tb-b.log
+cp tb-a.log tb-c.log
+run "$bin" scan --definitions many.json -q --output 'tensorboard:tb-few?max_open_files=1' tb-a.log tb-b.log tb-c.log
+one_event_size=$(find tb-many -type f -printf '%s\n' | head -n 1)
+t_tb_few() {
+    local sizes
+    sizes=$(find tb-few -type f -printf '%s\n' | sort -u)
+    status_is 0 && [ "$(find tb-few -type f | wc -l)" -eq 3 ] && [ "$(printf '%s\n' "$sizes" | wc -l)" -eq 1 ] &&
+        [ "$sizes" -gt "$one_event_size" ]
+}
+check "tensorboard: max_open_files=1, three runs, each one file with all its events" t_tb_few
+
+# ---------------------------------------------------------------------------------------------
+# Review F10-F12: the stream column, doc/UX fixes
+# ---------------------------------------------------------------------------------------------
+
+printf 'loss=0.5\n' >'two,"q".log'
+run "$bin" scan --definitions small.json -q --format csv small.log 'two,"q".log'
+t_csv_stream() {
+    status_is 0 && [ "$(head -n 1 out)" = 'timestamp,metric_name,value,step,line,stream' ] &&
+        grep -Eq '^[^,]+,train:loss,0\.5,0,1,small\.log$' out &&
+        grep -Eq '^[^,]+,train:loss,0\.5,0,1,"two,""q""\.log"$' out
+}
+check "csv: a stream column last, RFC 4180-quoted, tells two inputs apart" t_csv_stream
+
+run "$bin" scan --help
+t_help_format() {
+    status_is 0 && out_has 'What stdout shows: jsonl, csv, table, emf, none' && out_has '"Type":"integer"' &&
+        out_has '"1.0", "2e3"' && out_has '--output none alone writes no samples' &&
+        out_has 'with --final - (stdout) alone, stdout holds the FinalMetricDataList only'
+}
+check "scan --help: --format lists every kind it takes, Type integer, none alone, --final -" t_help_format
+
+run "$bin" scan --definitions small.json --output none small.log
+t_none_alone() { status_is 0 && out_empty && err_has '7 samples'; }
+check "--output none alone: no samples, only the summary" t_none_alone
+
+rc=0
+"$bin" scan --definitions /dev/stdin <small.json >out 2>err || rc=$?
+t_defs_stdin_twice() {
+    status_is 2 && out_empty && err_has 'the definitions and the input are both stdin'
+}
+check "-d /dev/stdin with the input on stdin: exit 2, not a silent empty scan" t_defs_stdin_twice
+rc=0
+"$bin" scan --definitions - - <small.json >out 2>err || rc=$?
+check "-d - with the input -: exit 2" t_defs_stdin_twice
+rc=0
+"$bin" scan --definitions - -q small.log <small.json >out 2>err || rc=$?
+t_defs_dash() { status_is 0 && [ "$(wc -l <out)" -eq 7 ] && out_has '"name":"train:loss"'; }
+check "-d -: the definitions from stdin, the logs from files" t_defs_dash
+
+printf '%s\n' '[{"name":"loss","regex":"loss=(\\S+)"}]' >lower.json
+run "$bin" scan --definitions lower.json small.log
+t_lower_keys() {
+    status_is 2 && err_has 'has no "Name" (it has "name": keys are case-sensitive: Name, Regex, Type)'
+}
+check "definitions with lowercase keys: the refusal says keys are case-sensitive" t_lower_keys
+
+cp small.log "$(printf 'ctl\033[31m.log')"
+run "$bin" scan --definitions small.json -q --format table small.log "$(printf 'ctl\033[31m.log')" "$(printf 'gone\001.log')"
+t_ctl_names() {
+    status_is 1 && out_has '==> "ctl\x1b[31m.log" <==' && ! grep -q "$(printf '\033')" out &&
+        err_has 'cannot read "gone\x01.log"' && ! grep -q "$(printf '\001')" err
+}
+check "control bytes in file names are escaped in table headers and messages" t_ctl_names
+
+run "$bin" scan --definitions small.json --output 'emf?dimensions=job:j1,' small.log
+t_emf_trailing_comma() { status_is 2 && err_has 'dimensions="job:j1,": an empty KEY:VALUE (a comma too many)'; }
+check "emf: dimensions= with a trailing comma is exit 2" t_emf_trailing_comma
+
+run "$bin" scan --definitions small.json --output 'prometheus-textfile:m.prom?stream=' small.log
+t_prom_empty_stream() { status_is 2 && err_has 'stream=: a label name, or none' && [ ! -e m.prom ]; }
+check "prometheus-textfile: an empty stream= is exit 2, not none" t_prom_empty_stream
 
 run "$bin" scan --definitions small.json --output 'csv:a.csv?delimiter=;' small.log
 t_bad_option() { status_is 2 && err_has 'csv does not take the option delimiter (it takes header)'; }
@@ -510,8 +601,8 @@ exec 4<&-
 : >out
 cp live.err err
 t_live() {
-    status_is 0 && [ "${#live_rows[@]}" -eq 3 ] && [ "${live_rows[0]}" = 'timestamp,metric_name,value,step,line' ] &&
-        [[ "${live_rows[1]}" == *',train:loss,0.5,0,1' ]] && [[ "${live_rows[2]}" == *',train:acc,0.75,0,1' ]] &&
+    status_is 0 && [ "${#live_rows[@]}" -eq 3 ] && [ "${live_rows[0]}" = 'timestamp,metric_name,value,step,line,stream' ] &&
+        [[ "${live_rows[1]}" == *',train:loss,0.5,0,1,'* ]] && [[ "${live_rows[2]}" == *',train:acc,0.75,0,1,'* ]] &&
         [ ! -s live.rest ]
 }
 check "from a pipe, samples are on stdout while the producer still holds the pipe open" t_live
