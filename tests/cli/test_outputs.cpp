@@ -85,8 +85,8 @@ TEST_CASE("outputs: each sample reaches every output, each in its own file", "[c
     ::close(stdout_fd);
     const std::string csv = read_file(dir / "stdout");
     CHECK(csv.find("timestamp,") == std::string::npos);
-    CHECK(csv.find(",loss,0.5,0,1\n") != std::string::npos);
-    CHECK(csv.find(",acc,0.75,0,1\n") != std::string::npos);
+    CHECK(csv.find(",loss,0.5,0,1,s\n") != std::string::npos);
+    CHECK(csv.find(",acc,0.75,0,1,s\n") != std::string::npos);
     const std::string jsonl = read_file(dir / "a.jsonl");
     CHECK(jsonl.find(R"("name":"loss","value":0.5)") != std::string::npos);
     CHECK(jsonl.find(R"("name":"acc","value":0.75)") != std::string::npos);
@@ -175,7 +175,7 @@ TEST_CASE("outputs: a failing output is counted by name and stops none of the ot
     CHECK(out.lost(1) == 0);
     CHECK(out.failure_reason(0) == "No space left on device");
     const std::string csv = read_file(dir / "a.csv");
-    CHECK(csv.find(",acc,0.75,0,1\n") != std::string::npos);
+    CHECK(csv.find(",acc,0.75,0,1,s\n") != std::string::npos);
     std::size_t rows = 0;
     for (char c : csv) rows += c == '\n';
     CHECK(rows == 1 + 20);

@@ -93,6 +93,16 @@ TEST_CASE("table_sink names the stream whenever the label changes, when asked to
     CHECK(plain.str().find("==>") == std::string::npos);
 }
 
+TEST_CASE("table_sink escapes control bytes in a stream label, as in metric names", "[cli][table]") {
+    std::ostringstream out;
+    table_sink table(out, {"loss"}, true);
+    sample a = make_sample("loss", 1, 1, 0);
+    a.stream = "ctl\x1b[31m.log";
+    table.write(a);
+    CHECK(out.str().find("==> \"ctl\\x1b[31m.log\" <==\n") != std::string::npos);
+    CHECK(out.str().find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("table_sink's final values: last finite value, count, min and max per metric (NaN skipped), '-' when none",
           "[cli][table]") {
     const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -40,7 +40,7 @@ const std::vector<output_kind>& registry() {
         tensorboard_kind(),
         statsd_kind(),
         dogstatsd_kind(),
-        {"none", target_rule::none, {}, "no samples: alone, only the summary; with final:, samples off stdout", nullptr},
+        {"none", target_rule::none, {}, "no samples: only the summary (with final:, off stdout)", nullptr},
     };
     return kinds;
 }

@@ -396,9 +396,10 @@ int run_scan(const scan_options& options) {
         const bool input_on_stdin =
             options.files.empty() || std::any_of(options.files.begin(), options.files.end(), is_stdin);
         if (input_on_stdin && is_stdin(options.definitions_path)) {
-            complain("--definitions {:?}: the definitions and the input are both stdin; give the log files as "
-                     "arguments",
-                     options.definitions_path);
+            complain(
+                "--definitions {:?}: the definitions and the input are both stdin; give the log files as "
+                "arguments",
+                options.definitions_path);
             return exit_usage;
         }
     }
@@ -406,10 +407,12 @@ int run_scan(const scan_options& options) {
     auto definitions = load(options, status);
     if (!definitions) return status;
     const auto& metrics = definitions->metric_names();
-    if (metrics.empty()) complain("{}: no definitions: nothing will be found", printable_name(options.definitions_path));
+    if (metrics.empty())
+        complain("{}: no definitions: nothing will be found", printable_name(options.definitions_path));
     if (options.step_metric) {  // given, even empty: "" is no metric's name
         if (std::find(metrics.begin(), metrics.end(), *options.step_metric) == metrics.end()) {
-            complain("--step-metric {:?}: not a metric of {} ({})", *options.step_metric, printable_name(options.definitions_path),
+            complain("--step-metric {:?}: not a metric of {} ({})", *options.step_metric,
+                     printable_name(options.definitions_path),
                      metrics.empty() ? std::string("the definitions define no metric")
                                      : fmt::format("its metrics: {}", printable_names(metrics)));
             return exit_usage;

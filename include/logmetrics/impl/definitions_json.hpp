@@ -79,8 +79,7 @@ LOGMETRICS_DECL definition_set parse_definitions(std::string_view json_text, def
                 std::string other;
                 for (const auto& [k, v] : item.items()) {
                     const std::string_view wanted(key);
-                    if (k.size() == wanted.size() &&
-                        std::equal(k.begin(), k.end(), wanted.begin(), [](char x, char y) {
+                    if (k.size() == wanted.size() && std::equal(k.begin(), k.end(), wanted.begin(), [](char x, char y) {
                             return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
                         })) {
                         other = k;

@@ -406,8 +406,8 @@ private:
     std::vector<std::unique_ptr<run>> runs_;
     run* last_ = nullptr;  // the run of the last sample (per-stream runs)
     timestamp last_write_out_{};
-    std::uint64_t use_clock_ = 0;   // counts samples and opens, for last_use
-    std::size_t open_files_ = 0;    // runs whose fd is open
+    std::uint64_t use_clock_ = 0;  // counts samples and opens, for last_use
+    std::size_t open_files_ = 0;   // runs whose fd is open
     std::uint64_t reopens_ = 0;
     std::uint64_t failed_writes_ = 0;
     std::uint64_t failed_creates_ = 0;
