@@ -56,7 +56,7 @@ TEST_CASE("csv_format writes one row per sample", "[format][csv]") {
           "2026-11-22T01:02:03.456Z,\"say \"\"hi\"\", twice\",nan,8,15,\n"
           "2026-11-22T01:02:03.456Z,lr,-inf,18446744073709551615,18446744073709551615,\n"
           "2026-11-22T01:02:03.456Z,x,1,0,1,\"dir/a,b \"\"c\"\"\nd.log\"\n");
-    CHECK(logmetrics::csv_format::header_line == "timestamp,metric_name,value,step,line\n");
+    CHECK(logmetrics::csv_format::header_line == "timestamp,metric_name,value,step,line,stream\n");
 }
 
 TEST_CASE("csv_format quotes a field only when it must", "[format][csv]") {
@@ -102,7 +102,7 @@ TEST_CASE("a format appends: the buffer's earlier bytes stay, and its capacity i
     fmt::memory_buffer out;
     const sample s = make_sample("loss", 0.5, 1, 2);
     for (int i = 0; i < 1000; ++i) format.append(out, s);
-    const std::string row = "2026-11-22T01:02:03.456Z,loss,0.5,1,2\n";
+    const std::string row = "2026-11-22T01:02:03.456Z,loss,0.5,1,2,\n";
     CHECK(out.size() == 1000 * row.size());
     CHECK(std::string_view(out.data() + 999 * row.size(), row.size()) == row);
     const std::size_t capacity = out.capacity();

@@ -302,7 +302,7 @@ TEST_CASE("fanout_sink without failures and nested", "[sink][fanout]") {
     logmetrics::fanout_sink outer(std::move(children));
     outer.write(make_sample("loss", 0.5, 1, 2));
     outer.flush();
-    CHECK(csv_out.str() == "2026-11-22T01:02:03.456Z,loss,0.5,1,2\n");
+    CHECK(csv_out.str() == "2026-11-22T01:02:03.456Z,loss,0.5,1,2,\n");
     CHECK(jsonl_out.str() == R"({"line":2,"name":"loss","value":0.5,"step":1,"timestamp":"2026-11-22T01:02:03.456Z"})"
                              "\n");
 

@@ -479,11 +479,11 @@ TEST_CASE("tensorboard_sink: at most max_open_files open, a closed run reopened 
     options.max_open_files = 3;
     options.buffer_bytes = 64;  // a few samples fill a buffer: files are written out while others are open
     tensorboard_sink sink(dir.path, options, [] { return fixed_time(); });
-    constexpr int streams = 40;
-    constexpr int rounds = 5;
-    for (int round = 0; round < rounds; ++round) {
-        for (int i = 0; i < streams; ++i) {
-            sink.write(make_sample("loss", round, static_cast<std::uint64_t>(round), 1, fmt::format("in-{}", i)));
+    constexpr std::size_t streams = 40;
+    constexpr std::size_t rounds = 5;
+    for (std::size_t round = 0; round < rounds; ++round) {
+        for (std::size_t i = 0; i < streams; ++i) {
+            sink.write(make_sample("loss", double(round), round, 1, fmt::format("in-{}", i)));
             CHECK(sink.open_files() <= 3);
         }
     }
@@ -495,7 +495,7 @@ TEST_CASE("tensorboard_sink: at most max_open_files open, a closed run reopened 
     CHECK(sink.open_files() == 0);
     const std::vector<std::filesystem::path> files = sink.files();
     REQUIRE(files.size() == streams);
-    for (int i = 0; i < streams; ++i) {
+    for (std::size_t i = 0; i < streams; ++i) {
         CAPTURE(i);
         CHECK(files[i].parent_path() == dir.path / fmt::format("in-{}", i));
         // One file in the run's directory: appended to, never a second one.
@@ -504,9 +504,9 @@ TEST_CASE("tensorboard_sink: at most max_open_files open, a closed run reopened 
         const std::vector<std::string> records = read_records(read_file(files[i]));
         REQUIRE(records.size() == 1 + rounds);
         CHECK(decode_event(records[0]).file_version);
-        for (int round = 0; round < rounds; ++round) {
+        for (std::size_t round = 0; round < rounds; ++round) {
             const event e = decode_event(records[1 + round]);
-            CHECK(e.step == std::optional<std::int64_t>(round));
+            CHECK(e.step == std::optional<std::int64_t>(static_cast<std::int64_t>(round)));
             CHECK(e.values.at(0).second == float(round));
         }
     }

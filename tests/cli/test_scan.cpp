@@ -53,7 +53,11 @@ struct scan_dir {
 std::vector<std::string> rows(const std::string& csv) {
     std::vector<std::string> out;
     std::istringstream lines(csv);
-    for (std::string line; std::getline(lines, line);) out.push_back(line.substr(line.find(',') + 1));
+    // The columns between the timestamp and the stream (the input's path, last).
+    for (std::string line; std::getline(lines, line);) {
+        const std::size_t first = line.find(',') + 1;
+        out.push_back(line.substr(first, line.rfind(',') - first));
+    }
     return out;
 }
 
