@@ -159,9 +159,12 @@ TEST_CASE("choose_outputs refuses two outputs on stdout or on one file, and name
     CHECK(list_refusal({"jsonl?"}) == R"(--output "jsonl?": no options after '?'; jsonl[:PATH])");
 }
 
-TEST_CASE("choose_outputs: none is one however often given, goes with final: only", "[cli][output_kinds]") {
+TEST_CASE("choose_outputs: none is one however often given, alone (only the summary) or with final: outputs",
+          "[cli][output_kinds]") {
     using list = std::vector<std::string>;
+    CHECK(names(choose_outputs(list{"none"})).empty());  // alone: no output at all, the summary still runs
     CHECK(names(choose_outputs(list{"none", "none"})).empty());
+    CHECK(names(choose_outputs(list{"final:-"})) == list{"final:- (stdout)"});  // no jsonl: stdout is taken
     CHECK(names(choose_outputs(list{"none", "final:f.json", "none"})) == list{"final:f.json"});
     CHECK(list_refusal({"none", "csv:a.csv"}) ==
           R"(--output "none" and "csv:a.csv": none writes no samples, csv does; give one of them)");
