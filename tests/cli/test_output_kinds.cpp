@@ -204,6 +204,11 @@ TEST_CASE("emf: a file, stdout or a listener, its options are checked before any
           R"(dimensions="a:1,,b:2": an empty KEY:VALUE (a comma too many))");
     CHECK(refusal(parse_output_spec("emf?dimensions=")) == R"(dimensions="": an empty KEY:VALUE)");
     CHECK(refusal(parse_output_spec("emf?stream=")) == "stream=: a dimension name, or none");
+    CHECK(refusal(parse_output_spec("dogstatsd:udp://127.0.0.1:8125?stream=")) == "stream=: a tag key, or none");
+#if defined(LOGMETRICS_CLI_HTTP)
+    CHECK(refusal(parse_output_spec("influx:http://127.0.0.1:8086/write?db=x&stream=")) ==
+          "stream=: a tag key, or none");
+#endif
     CHECK(refusal(parse_output_spec("emf?dimensions=stream:x")).find(R"(dimension key "stream" given twice)") !=
           std::string::npos);
     CHECK(refusal(parse_output_spec("emf?queue=0")) == R"(queue="0": a number of samples, at least 1)");

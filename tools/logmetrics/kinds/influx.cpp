@@ -97,7 +97,10 @@ influx_sink_options influx_options_of(const output_spec& spec) {
                                : precision == "us" || precision == "u" ? p::us
                                                                        : p::ns;
     if (auto m = spec.option("measurement")) options.format.measurement = *m;
-    if (auto stream = spec.option("stream")) options.format.stream_tag = *stream == "none" ? "" : std::string(*stream);
+    if (auto stream = spec.option("stream")) {
+        if (stream->empty()) throw usage_error("stream=: a tag key, or none");  // not silently none
+        options.format.stream_tag = *stream == "none" ? "" : std::string(*stream);
+    }
     for (const output_option& o : spec.options) {
         if (o.key.starts_with("label.")) options.format.tags.emplace_back(o.key.substr(6), o.value);
     }

@@ -45,7 +45,10 @@ statsd_options statsd_options_of(const output_spec& spec) {
         }
         options.max_datagram_bytes = value;
     }
-    if (auto stream = spec.option("stream")) options.stream_tag = *stream == "none" ? "" : std::string(*stream);
+    if (auto stream = spec.option("stream")) {
+        if (stream->empty()) throw usage_error("stream=: a tag key, or none");  // not silently none
+        options.stream_tag = *stream == "none" ? "" : std::string(*stream);
+    }
     for (const output_option& o : spec.options) {
         if (o.key.starts_with("label.")) options.tags.emplace_back(o.key.substr(6), o.value);
     }
