@@ -62,11 +62,25 @@ concept closable_sink = requires(S& sink) {
     sink.close();
 };
 
+/// Why samples were dropped, for deciding whether a run failed (the CLI's exit status):
+///  - `delivery_failed`: they were meant for the backend and never reached it: the backend was
+///    down, refused them, timed out, a queue overflowed, a write failed. Something is wrong with
+///    the pipeline; a caller should treat the output as failing.
+///  - `format_rule`: the backend's own rules have no place for them (NaN or infinity where the
+///    backend has none, an EMF timestamp CloudWatch refuses as too old, a value beyond float
+///    range in TensorBoard, an invalid name). Dropping them is the correct output; they are
+///    counted and shown, not a failure.
+/// The default is `delivery_failed`, the safe side: a reason nobody classified fails the run
+/// instead of hiding a loss. A sink sets `format_rule` on each reason its format's rules make.
+enum class drop_cause : std::uint8_t { delivery_failed, format_rule };
+
 /// Samples a sink lost, for one reason ("queue full", "non-finite value"...). `reason` is a
-/// string with static storage or owned by the sink.
+/// string with static storage or owned by the sink; `cause` says whether the loss is a delivery
+/// failure or a rule of the backend's format (see drop_cause).
 struct drop_count {
     std::string_view reason;
     std::uint64_t count = 0;
+    drop_cause cause = drop_cause::delivery_failed;
 };
 
 /// Up to `Capacity` drop counts held by value: what a sink's drops() can return when its reasons

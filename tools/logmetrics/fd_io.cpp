@@ -2,6 +2,7 @@
 #include "fd_io.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,6 +58,8 @@ bool fd_buffer::drain() noexcept {
         data += written;
         left -= static_cast<std::size_t>(written);
     }
+    delivered_ += pending_;
+    pending_ = 0;
     return true;
 }
 
@@ -123,8 +126,17 @@ std::optional<file_identity> identify_descriptor(int fd) noexcept {
     return identity_of(status);
 }
 
-int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume) {
+int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume,
+             int wake_fd) {
     for (;;) {
+        if (wake_fd >= 0) {
+            pollfd wait[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+            if (::poll(wait, 2, -1) < 0) {
+                if (errno == EINTR) continue;  // the wake pipe says whether to stop
+                return errno;
+            }
+            if (wait[1].revents != 0) return 0;
+        }
         const ssize_t got = ::read(fd, buffer.data(), buffer.size());
         if (got > 0) {
             if (!consume(std::string_view(buffer.data(), static_cast<std::size_t>(got)))) return 0;

@@ -28,6 +28,13 @@ public:
     /// The errno of the first failed write, 0 when all went well.
     int error() const noexcept { return error_; }
 
+    /// Says that `samples` more samples are now wholly in the buffer (their writer put them
+    /// there): they count as delivered once a write(2) of the buffer succeeds, and are lost when
+    /// it fails. No allocation, no throw.
+    void add_pending(std::uint64_t samples) noexcept { pending_ += samples; }
+    /// Samples whose bytes write(2) took, as add_pending() said them.
+    std::uint64_t delivered() const noexcept { return delivered_; }
+
 protected:
     int_type overflow(int_type ch) override;
     std::streamsize xsputn(const char* text, std::streamsize count) override;
@@ -40,6 +47,8 @@ private:
     int fd_;
     std::vector<char> buffer_;
     int error_ = 0;
+    std::uint64_t pending_ = 0;    // samples in the buffer
+    std::uint64_t delivered_ = 0;  // samples written out
 };
 
 /// Makes sure descriptors 0, 1 and 2 are open, so that no file the tool opens gets one of their
@@ -85,7 +94,10 @@ std::optional<file_identity> identify_path(const char* path) noexcept;
 std::optional<file_identity> identify_descriptor(int fd) noexcept;
 
 /// Reads `fd` to its end in chunks of up to `buffer.size()` bytes and hands each to `consume`,
-/// which returns false to stop early. Returns 0, or the errno of the read that failed.
-int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume);
+/// which returns false to stop early. Returns 0, or the errno of the read that failed. With
+/// `wake_fd` >= 0 (stop_signals' pipe), each read waits in poll(2) for `fd` or `wake_fd`, and
+/// returns 0 as soon as `wake_fd` is readable, even from a read that would block forever.
+int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume,
+             int wake_fd = -1);
 
 }  // namespace logmetrics::cli

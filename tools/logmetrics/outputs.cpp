@@ -64,10 +64,44 @@ struct outputs::destination {
 };
 
 struct outputs::entry {
-    std::string name;       // output_name(spec)
-    destination* where;     // stdout or its file; null for a socket (the sink owns it)
-    bool reported = false;  // its first failure was said
+    std::string name;         // output_name(spec)
+    destination* where;       // stdout or its file; null for a socket (the sink owns it)
+    bool reported = false;    // its first failure was said
+    std::uint64_t handed = 0;  // samples written to its sink (where != null)
 };
+
+namespace {
+
+/// An output writing to a destination (stdout or its file), as the fanout holds it: counts the
+/// samples handed to its sink, and tells the destination's buffer about those the sink wrote,
+/// which are delivered when a write(2) of the buffer succeeds. So the samples lost when the
+/// destination fails are exactly those handed but never written out: the ones whose writes
+/// threw, and the ones sitting in the buffer when its write failed. Per batch: two additions, no
+/// allocation.
+class counted_output {
+public:
+    counted_output(any_sink sink, std::uint64_t& handed, fd_buffer& buffer) noexcept
+        : sink_(std::move(sink)), handed_(&handed), buffer_(&buffer) {}
+
+    void write(const sample& one) { write(std::span<const sample>(&one, 1)); }
+    void write(std::span<const sample> batch) {
+        *handed_ += batch.size();
+        sink_.write(batch);  // a throw: the batch never reached the buffer
+        buffer_->add_pending(batch.size());
+    }
+    void flush() { sink_.flush(); }
+    void tick(timestamp now) { sink_.tick(now); }
+    void close() { sink_.close(); }
+    std::span<const drop_count> drops() const { return sink_.drops(); }
+    any_sink& sink() noexcept { return sink_; }
+
+private:
+    any_sink sink_;
+    std::uint64_t* handed_;
+    fd_buffer* buffer_;
+};
+
+}  // namespace
 
 outputs::outputs(std::vector<chosen_output> chosen, std::vector<std::string> metric_names, bool several_streams,
                  int stdout_fd, std::size_t buffer_size)
@@ -234,10 +268,15 @@ void outputs::open() {
             files_.push_back(std::make_unique<destination>(*c.spec.target, fds[i], true, buffer_size_));
             where = files_.back().get();
         }
-        entries_.push_back({name, where, false});
+        entries_.push_back({name, where, false, 0});
         try {
-            fanout().add(any_sink(name, c.kind->make(c.spec, output_context{name, where ? &where->stream : nullptr,
-                                                                            metric_names_, several_streams_})));
+            any_sink made = c.kind->make(
+                c.spec, output_context{name, where ? &where->stream : nullptr, metric_names_, several_streams_});
+            if (where) {
+                fanout().add(any_sink(name, counted_output(std::move(made), entries_.back().handed, where->buffer)));
+            } else {
+                fanout().add(any_sink(name, std::move(made)));
+            }
         } catch (const std::exception& e) {  // e.g. its destination failed already: the others go on
             entries_.pop_back();
             ++not_made_;
@@ -278,7 +317,20 @@ std::uint64_t outputs::errors(std::size_t i) const noexcept { return fanout().ch
 
 std::span<const drop_count> outputs::drops(std::size_t i) const { return fanout().child_drops(i); }
 
-std::uint64_t outputs::lost(std::size_t i) const noexcept { return fanout().child_lost(i); }
+std::uint64_t outputs::lost(std::size_t i) const noexcept {
+    const entry& e = entries_[i];
+    if (!e.where) return fanout().child_lost(i);
+    const std::uint64_t delivered = e.where->buffer.delivered();
+    return e.handed > delivered ? e.handed - delivered : 0;
+}
+
+std::uint64_t outputs::undelivered_drops(std::size_t i) const {
+    std::uint64_t total = 0;
+    for (const drop_count& d : drops(i)) {
+        if (d.cause == drop_cause::delivery_failed) total += d.count;
+    }
+    return total;
+}
 
 std::string outputs::failure_reason(std::size_t i) const {
     const destination* where = entries_[i].where;
@@ -287,7 +339,9 @@ std::string outputs::failure_reason(std::size_t i) const {
 }
 
 std::vector<std::string> outputs::left_out(std::size_t i) {
-    const final_sink* final = fanout()[i].target<final_sink>();
+    any_sink& output = fanout()[i];
+    counted_output* counted = output.target<counted_output>();
+    const final_sink* final = (counted ? counted->sink() : output).target<final_sink>();
     return final ? final->left_out() : std::vector<std::string>{};
 }
 

@@ -74,9 +74,15 @@ public:
     std::string_view name(std::size_t i) const noexcept;
     std::uint64_t errors(std::size_t i) const noexcept;
     std::span<const drop_count> drops(std::size_t i) const;
-    /// The samples output `i` lost: those of its writes that failed (a failed write of a batch
-    /// loses the batch), as the library's fanout counts them (`fanout_sink::child_lost`).
+    /// The samples output `i` lost. For stdout or a file: the samples handed to it that never
+    /// reached the descriptor (the failed writes' samples and those in its buffer when a write(2)
+    /// failed; after finish(), every sample not written out). For an output that owns its target
+    /// (a socket, a directory): those of its writes that failed, as the library's fanout counts
+    /// them (`fanout_sink::child_lost`); its drops say the rest.
     std::uint64_t lost(std::size_t i) const noexcept;
+    /// The samples output `i` dropped because delivery failed (`drop_cause::delivery_failed`:
+    /// a backend down, a queue overflow...), as opposed to its format's rules.
+    std::uint64_t undelivered_drops(std::size_t i) const;
     /// Why output `i` failed: its destination's errno as text, else its last failure's message;
     /// empty when it has not failed.
     std::string failure_reason(std::size_t i) const;

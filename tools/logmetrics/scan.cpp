@@ -40,6 +40,7 @@
 #include "outputs.hpp"
 #include "pipeline.hpp"
 #include "progress.hpp"
+#include "signals.hpp"
 #include "summary.hpp"
 #include "text.hpp"
 
@@ -138,10 +139,11 @@ std::vector<std::string> output_specs(const scan_options& options) {
 /// Feeds input `fd` to its monitor to the end, and returns 0 or the errno of the read that failed.
 /// From a pipe or a terminal (`python train.py | logmetrics scan ...`), every read that produced
 /// samples is flushed, so they show as their lines arrive; a regular file keeps the big buffers,
-/// and shows a progress line when wanted. Stops early when every output has failed: nobody would
-/// see the rest.
+/// and shows a progress line when wanted. Stops early when every output has failed (nobody would
+/// see the rest; sets `all_failed`) or a stop signal came (stop_signals: a blocking read is left
+/// at once).
 int feed_input(int fd, std::string_view name, stream_monitor& monitor, const outputs& out, std::span<char> buffer,
-               bool quiet, int stdout_fd) {
+               bool quiet, int stdout_fd, bool& all_failed) {
     using clock = progress_line::clock;
     const bool live = is_live_input(fd);
     const auto opened = clock::now();
@@ -160,14 +162,20 @@ int feed_input(int fd, std::string_view name, stream_monitor& monitor, const out
             const std::chrono::duration<double> seconds = now - opened;
             progress->draw(format_progress({name, s.bytes, size, s.lines, s.samples, seconds.count()}), now);
         }
-        return !out.all_failed();
-    });  // the progress line, if any, is blanked here
+        if (out.all_failed()) {
+            all_failed = true;
+            return false;
+        }
+        return stop_signals::received() == 0;
+    }, stop_signals::wake_fd());  // the progress line, if any, is blanked here
 }
 
 /// What each output lost, for the summary; sets the totals' sink errors, lost samples and drops
-/// from them. The outputs are one fanout shared by every stream's monitor, so its counts (the
-/// library's, per child) are taken once, here.
-std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals) {
+/// from them, and `failed` when an output lost samples because delivery failed (lost samples,
+/// or drops of `drop_cause::delivery_failed`): the exit status is 1 then. Drops by a format's
+/// rules (NaN where the backend has none...) are only counted. The outputs are one fanout shared
+/// by every stream's monitor, so its counts (the library's, per child) are taken once, here.
+std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals, bool& failed) {
     std::vector<output_losses> losses;
     totals.sink_errors = out.errors();
     totals.sink_lost = 0;
@@ -176,10 +184,11 @@ std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals) {
         totals.sink_lost += out.lost(i);
         output_losses o{
             std::string(out.name(i)), out.errors(i), {},
-            out.left_out(i),          out.lost(i),   out.errors(i) > 0 ? out.failure_reason(i) : std::string()};
+            out.left_out(i),          out.lost(i),   out.errors(i) > 0 || out.lost(i) > 0 ? out.failure_reason(i) : std::string()};
+        if (o.lost > 0 || out.undelivered_drops(i) > 0) failed = true;
         for (const drop_count& d : out.drops(i)) {
             if (d.count == 0) continue;  // a sink lists every reason it may drop for
-            o.drops.emplace_back(std::string(d.reason), d.count);
+            o.drops.push_back({std::string(d.reason), d.count, d.cause == drop_cause::delivery_failed});
             totals.sink_drops += d.count;
         }
         losses.push_back(std::move(o));
@@ -208,7 +217,12 @@ int scan(const scan_options& options, const definition_set& definitions, const f
     int status = exit_ok;
     run_totals totals(definitions.size());
     std::vector<char> buffer(read_chunk_size);
+    // From here on, SIGINT, SIGTERM and SIGHUP stop the reading, and the outputs are closed and
+    // the summary printed as at the end of the inputs. Without the handlers (no pipe), they kill.
+    (void)stop_signals::install();
+    std::string stopped;  // why reading stopped early, for the summary
     for (const input& in : inputs) {
+        if (stop_signals::received() != 0) break;
         errno = EBADF;  // stdin closed at start
         const int fd = in.is_stdin() ? standard_descriptor(STDIN_FILENO) : open_for_reading(in.path.c_str());
         if (fd < 0) {
@@ -229,7 +243,8 @@ int scan(const scan_options& options, const definition_set& definitions, const f
         monitor_options.stream = in.label;
         monitor_options.step_metric = options.step_metric.value_or("");
         const auto monitor = compiled.open(std::move(monitor_options), out.sink());
-        const int read_error = feed_input(fd, in.name(), *monitor, out, buffer, options.quiet, stdout_fd);
+        bool all_failed = false;
+        const int read_error = feed_input(fd, in.name(), *monitor, out, buffer, options.quiet, stdout_fd, all_failed);
         monitor->finish();
         if (!in.is_stdin()) ::close(fd);
         if (read_error != 0) {
@@ -237,12 +252,24 @@ int scan(const scan_options& options, const definition_set& definitions, const f
             status = exit_failure;
         }
         totals.add(monitor->stats(), monitor->per_definition(), in.label);
-        if (out.all_failed()) break;
+        if (all_failed || out.all_failed()) {
+            stopped = fmt::format("reading stopped early in {} (after {} bytes): every output had failed", in.name(),
+                                  monitor->stats().bytes);
+            status = exit_failure;
+            break;
+        }
+        if (stop_signals::received() != 0) break;
+    }
+    const int signal = stop_signals::received();
+    if (signal != 0) {
+        stopped = fmt::format("interrupted by {}: reading stopped early; the outputs were closed",
+                              stop_signals::name(signal));
     }
 
     if (!out.finish()) status = exit_failure;
-    std::vector<output_losses> losses = losses_of(out, totals.all);
-    if (totals.all.sink_errors > 0) status = exit_failure;
+    bool lost = false;
+    std::vector<output_losses> losses = losses_of(out, totals.all, lost);
+    if (totals.all.sink_errors > 0 || lost) status = exit_failure;
     if (!options.quiet) {
         const std::chrono::duration<double> compiling = compiled_at - started, scanning = clock::now() - compiled_at;
         const summary_facts facts{definitions,
@@ -251,10 +278,13 @@ int scan(const scan_options& options, const definition_set& definitions, const f
                                   to_string(options.mode),
                                   compiling.count(),
                                   scanning.count(),
-                                  std::move(losses)};
+                                  std::move(losses),
+                                  stopped};
         const std::string text = format_summary(facts, totals);
         std::fwrite(text.data(), 1, text.size(), stderr);
     }
+    stop_signals::uninstall();
+    if (signal != 0) return 128 + signal;
     return status;
 }
 

@@ -73,11 +73,16 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
         if (o.errors > 0 && o.lost == 0) {  // failed flushes or closes: no sample known lost
             losses.push_back(fmt::format("{} error{}{}{}", o.errors, o.errors == 1 ? "" : "s",
                                          o.reason.empty() ? "" : ": ", o.reason));
+        } else if (o.lost > 0 && o.errors == 0) {  // lost in a buffer whose write failed at the end
+            losses.push_back(fmt::format("{} sample{} lost{}{}{}", o.lost, o.lost == 1 ? "" : "s",
+                                         o.reason.empty() ? "" : " (", o.reason, o.reason.empty() ? "" : ")"));
         } else if (o.errors > 0) {
             losses.push_back(fmt::format("{} sample{} lost ({} failed write{}{}{})", o.lost, o.lost == 1 ? "" : "s",
                                          o.errors, o.errors == 1 ? "" : "s", o.reason.empty() ? "" : ": ", o.reason));
         }
-        for (const auto& [reason, count] : o.drops) losses.push_back(fmt::format("{} dropped ({})", count, reason));
+        for (const auto& d : o.drops) {
+            losses.push_back(fmt::format("{} {} ({})", d.count, d.undelivered ? "undelivered" : "dropped", d.reason));
+        }
         if (!o.left_out.empty()) {
             std::vector<std::string> left_out;
             for (const std::string& name : o.left_out) left_out.push_back(printable_name(name));
@@ -85,6 +90,7 @@ std::string format_summary(const summary_facts& facts, const run_totals& totals)
         }
         if (!losses.empty()) out = fmt::format_to(out, "output {}: {}\n", o.name, fmt::join(losses, ", "));
     }
+    if (!facts.stopped.empty()) out = fmt::format_to(out, "{}\n", facts.stopped);
     const monitor_stats& all = totals.all;
     out = fmt::format_to(out, "total: {} bytes ({}), {} lines, {} cut lines, {} samples, {} rejected, ", all.bytes,
                          human_bytes(all.bytes), all.lines, all.cut_lines, all.samples, all.rejected);

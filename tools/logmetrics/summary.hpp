@@ -36,7 +36,14 @@ struct run_totals {
 struct output_losses {
     std::string name;          ///< the output's name: "csv:out.csv"
     std::uint64_t errors = 0;  ///< failed writes (each of one sample or a batch)
-    std::vector<std::pair<std::string, std::uint64_t>> drops{};
+    /// A drop reason: how many, and whether delivery failed (drop_cause::delivery_failed) rather
+    /// than a format's rule refusing them.
+    struct drop {
+        std::string reason;
+        std::uint64_t count = 0;
+        bool undelivered = false;
+    };
+    std::vector<drop> drops{};
     std::vector<std::string> left_out{};
     std::uint64_t lost = 0;  ///< samples in the failed writes
     std::string reason{};    ///< why they failed ("Broken pipe")
@@ -51,6 +58,7 @@ struct summary_facts {
     double compile_seconds = 0;
     double scan_seconds = 0;
     std::vector<output_losses> outputs{};  ///< outputs that failed or dropped samples
+    std::string stopped{};                 ///< why reading stopped early (a signal...); empty: it did not
 };
 
 /// The summary's text, lines ended by '\n'.

@@ -35,7 +35,7 @@
 //   stream dimension out of that event's set rather than losing its samples.
 // - Values: finite doubles as the shortest round-trip text, integer-typed values exactly.
 //
-// What it drops, counted by reason (`drops()`), since CloudWatch would refuse the whole event:
+// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`), since CloudWatch would refuse the whole event:
 //   "non-finite value"       NaN or an infinity: JSON has no number for them;
 //   "value out of range"     |value| > 2^53 - 1 (the reference client's limit);
 //   "timestamp too old"      more than 14 days before `now`;
@@ -123,12 +123,12 @@ public:
     /// Throws `error(errc::invalid_argument)` naming the option that breaks a rule above.
     explicit emf_format(emf_options options = {}) : options_(std::move(options)) {
         check_options();
-        drops_ = {{{"non-finite value", 0},
-                   {"value out of range", 0},
-                   {"timestamp too old", 0},
-                   {"timestamp too far ahead", 0},
-                   {"invalid metric name", 0},
-                   {"event too large", 0}}};
+        drops_ = {{{"non-finite value", 0, drop_cause::format_rule},
+                   {"value out of range", 0, drop_cause::format_rule},
+                   {"timestamp too old", 0, drop_cause::format_rule},
+                   {"timestamp too far ahead", 0, drop_cause::format_rule},
+                   {"invalid metric name", 0, drop_cause::format_rule},
+                   {"event too large", 0, drop_cause::format_rule}}};
     }
 
     const emf_options& options() const noexcept { return options_; }

@@ -39,7 +39,7 @@
 //   Two stream labels that differ only in such bytes are two series with one label set.
 // - OpenMetrics: the same lines, the timestamps in seconds, and `# EOF` at the end.
 //
-// What it drops, counted by reason (`drops()`):
+// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`):
 //   "unknown metric"   a sample whose `metric` is not one of the metrics the format was made with
 //                      (or whose name is not that metric's): it belongs to another definition set.
 
@@ -323,7 +323,7 @@ private:
     prometheus_metric_names names_;
     std::vector<family> families_;
     std::string constant_labels_;  // ",job=\"train-7\"..." (with a leading comma), or empty
-    std::array<drop_count, drop_reasons> drops_ = {{{"unknown metric", 0}}};
+    std::array<drop_count, drop_reasons> drops_ = {{{"unknown metric", 0, drop_cause::format_rule}}};
     std::uint64_t observed_ = 0;
 };
 

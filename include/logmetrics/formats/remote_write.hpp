@@ -45,7 +45,7 @@
 //   quiet NaN 0x7ff8000000000001, Prometheus' own "normal NaN" (prometheus/prometheus
 //   model/value/value.go, NormalNaN). VictoriaMetrics does not store NaN samples.
 //
-// What it drops, counted by reason (`drops()`):
+// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`):
 //   "unknown metric"   a sample whose `metric` is not one of the metrics the format was made with
 //                      (or whose name is not that metric's): it belongs to another definition set.
 
@@ -308,7 +308,7 @@ private:
     std::vector<std::uint32_t> order_;  // the batch's entries, grouped by series
     std::uint64_t stamp_ = 0;
     std::uint64_t encoded_ = 0;
-    std::array<drop_count, drop_reasons> drops_ = {{{"unknown metric", 0}}};
+    std::array<drop_count, drop_reasons> drops_ = {{{"unknown metric", 0, drop_cause::format_rule}}};
 };
 
 LOGMETRICS_END_NAMESPACE

@@ -34,7 +34,7 @@
 //   written: they are floats, TensorBoard loads them, and a loss that became NaN is what a
 //   training curve must show (PyTorch's add_scalar writes them too).
 //
-// What it drops, counted by reason (`drops()`):
+// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`):
 //   "value beyond float range"  a finite value whose magnitude is above FLT_MAX: as a float it
 //                               would be an infinity that the log never had;
 //   "invalid tag"               the metric's name is empty or not UTF-8 (protobuf `string` fields
@@ -182,7 +182,7 @@ private:
         return false;
     }
 
-    std::array<drop_count, drop_reasons> drops_{{{"value beyond float range", 0}, {"invalid tag", 0}}};
+    std::array<drop_count, drop_reasons> drops_{{{"value beyond float range", 0, drop_cause::format_rule}, {"invalid tag", 0, drop_cause::format_rule}}};
     fmt::memory_buffer event_;  // the event being framed, reused
 };
 

@@ -335,7 +335,7 @@ private:
     clock::time_point batch_started_{};
     clock::time_point next_attempt_{};
     clock::duration backoff_{};
-    std::array<drop_count, drop_reasons> drops_ = {{{"unknown metric", 0},
+    std::array<drop_count, drop_reasons> drops_ = {{{"unknown metric", 0, drop_cause::format_rule},
                                                     {"rejected by the server", 0},
                                                     {"retries exhausted", 0},
                                                     {"pending requests full", 0},

@@ -19,7 +19,9 @@
 // as the worker last saw them: it copies them after each call to the inner sink, so that drops()
 // never waits for a worker that is inside a slow write.
 // What the inner sink throws goes to `async_options::on_error` (on the worker thread), by the
-// sink's name; the worker goes on.
+// sink's name; the worker goes on. A failure of the inner sink's last flush or close (from
+// close()) is also thrown by close(), so the owner counts it. The queue's reasons are
+// `drop_cause::delivery_failed`; the inner sink's keep the cause it gives them.
 
 #include <array>
 #include <atomic>
@@ -121,7 +123,10 @@ public:
     void flush() { state_->request(false); }
 
     /// Returns once every sample queued before the call is written (or dropped) and the inner sink
-    /// is flushed and, if it has `close()`, closed. The worker keeps running.
+    /// is flushed and, if it has `close()`, closed. The worker keeps running. Throws
+    /// `error(errc::io_error)` with the inner sink's message when that last flush or close failed
+    /// (a final push that did not get through), so that the owner sees the failure as its own; it
+    /// was also handed to `on_error`.
     void close() { state_->request(true); }
 
     /// Passes `now` to the inner sink's tick, on the worker (the latest time when several wait).
@@ -139,11 +144,14 @@ public:
     /// sink's own, if it counts any, as of its latest call.
     drop_list<3 + max_inner_reasons> drops() const noexcept {
         drop_list<3 + max_inner_reasons> all;
-        all.push_back({"queue full", state_->queue_full.load(std::memory_order_relaxed)});
-        all.push_back({"oldest overwritten", state_->overwritten.load(std::memory_order_relaxed)});
-        all.push_back({"sink failed", state_->sink_failed.load(std::memory_order_relaxed)});
+        all.push_back({"queue full", state_->queue_full.load(std::memory_order_relaxed), drop_cause::delivery_failed});
+        all.push_back(
+            {"oldest overwritten", state_->overwritten.load(std::memory_order_relaxed), drop_cause::delivery_failed});
+        all.push_back({"sink failed", state_->sink_failed.load(std::memory_order_relaxed), drop_cause::delivery_failed});
         for (std::size_t i = 0; i < state_->inner_reasons.size(); ++i) {
-            all.push_back({state_->inner_reasons[i], state_->inner_drops[i].load(std::memory_order_relaxed)});
+            drop_count d = state_->inner_reasons[i];  // its reason and cause
+            d.count = state_->inner_drops[i].load(std::memory_order_relaxed);
+            all.push_back(d);
         }
         return all;
     }
@@ -177,7 +185,7 @@ private:
                     LOGMETRICS_THROW(error(errc::invalid_argument,
                                            "async_sink: the inner sink counts drops for more reasons than it reports"));
                 }
-                for (const drop_count& d : own) inner_reasons.push_back(d.reason);
+                for (const drop_count& d : own) inner_reasons.push_back({d.reason, 0, d.cause});
                 publish_inner_drops();
             }
         }
@@ -231,6 +239,7 @@ private:
             close_wanted = close_wanted || close;
             work.notify_one();
             done.wait(lock, [&] { return completed >= generation || stopped; });
+            if (close && failed_close >= generation) LOGMETRICS_THROW(error(errc::io_error, close_error));
         }
 
         void tick(timestamp now) {
@@ -276,13 +285,29 @@ private:
                     const std::uint64_t generation = requested;
                     const bool close = std::exchange(close_wanted, false);
                     lock.unlock();
+                    std::string failure;  // the last flush and close: their failure, if any
+                    bool failed = false;
                     {
                         std::lock_guard use(inner_mutex);
+                        const std::uint64_t errors_before = inner.errors(0);
                         inner.flush();
                         if (close) inner.close();
                         publish_inner_drops();
+                        failed = close && inner.errors(0) > errors_before;
+                        if (failed) {  // the message, without error's "[logmetrics.<code>] " prefix
+                            std::string_view message = inner.last_error(0);
+                            const std::size_t end = message.find("] ");
+                            if (message.starts_with("[logmetrics.") && end != std::string_view::npos) {
+                                message.remove_prefix(end + 2);
+                            }
+                            failure = message;
+                        }
                     }
                     lock.lock();
+                    if (failed) {
+                        failed_close = generation;
+                        close_error = std::move(failure);
+                    }
                     completed = generation;
                     done.notify_all();
                 }
@@ -333,6 +358,8 @@ private:
         std::uint64_t completed = 0;  // ...and done
         std::uint64_t target = 0;     // `accepted` at the latest request
         bool close_wanted = false;
+        std::uint64_t failed_close = 0;  // the last request whose flush and close failed
+        std::string close_error;         // and why
         std::optional<timestamp> pending_tick;
         bool stopping = false;
         bool stopped = false;
@@ -341,7 +368,7 @@ private:
         std::atomic<std::uint64_t> overwritten{0};
         std::atomic<std::uint64_t> sink_failed{0};
         // The inner sink's own drops: its reasons (read once), its counts (copied by the worker).
-        std::vector<std::string_view> inner_reasons;
+        std::vector<drop_count> inner_reasons;  // counts unused
         std::array<std::atomic<std::uint64_t>, max_inner_reasons> inner_drops{};
     };
 
