@@ -424,6 +424,48 @@ TEST_CASE("async_sink reports its inner sink's own drops after its queue's, with
     STATIC_REQUIRE(drop_counting_sink<async_sink<nan_refusing_sink>>);
 }
 
+TEST_CASE("async_sink keeps each inner reason's drop_cause; its queue's reasons are delivery failures",
+          "[async][threads]") {
+    nan_refusing_sink inner;
+    inner.counts[0].cause = drop_cause::format_rule;
+    inner.counts_view[0].cause = drop_cause::format_rule;
+    async_sink<nan_refusing_sink> sink(std::move(inner));
+    const auto list = sink.drops();
+    REQUIRE(list.size() == 4);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(list[i].cause == drop_cause::delivery_failed);
+    CHECK(list[3].cause == drop_cause::format_rule);
+    CHECK(drop_count{"unclassified", 1}.cause == drop_cause::delivery_failed);  // the safe default
+}
+
+/// Its close() fails (a last push that does not get through) the first `failures` times.
+struct failing_close_sink {
+    int failures = 1;
+    void write(const sample&) {}
+    void flush() {}
+    void close() {
+        if (failures > 0) {
+            --failures;
+            throw error(errc::io_error, "last push failed: Connection refused");
+        }
+    }
+};
+
+TEST_CASE("async_sink close throws when its inner sink's close failed, with the inner message", "[async][threads]") {
+    async_options options;
+    options.on_error = [](const sink_error&) {};  // quiet
+    async_sink<failing_close_sink> sink(failing_close_sink{}, options);
+    sink.write(make(1.0));
+    try {
+        sink.close();
+        FAIL("close() did not throw");
+    } catch (const error& e) {
+        CHECK(e.code() == errc::io_error);
+        CHECK(e.message() == "last push failed: Connection refused");
+    }
+    CHECK_NOTHROW(sink.close());  // the next close succeeds
+    CHECK_NOTHROW(sink.flush());
+}
+
 TEST_CASE("async_sink inside a monitor: owned by it, flushed by finish, drops in the stats", "[async][threads]") {
     const auto definitions = parse_definitions(R"J([{"Name": "loss", "Regex": "loss=(\\S+)"}])J");
     gate held;

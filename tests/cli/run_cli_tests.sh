@@ -273,7 +273,79 @@ if [ -w /dev/full ]; then
         status_is 1 && [ -n "$lost" ] && [ -n "$writes" ] && [ "$lost" -gt "$writes" ]
     }
     check "a failing output: the summary counts the samples lost, not just the failed writes" t_lost_samples
+
+    # Every sample handed to an output that wrote nothing is lost, those in its buffer when the
+    # write failed included; and the summary says reading stopped early, and why.
+    printf '[{"Name":"loss","Regex":"loss=(\\S+);"}]' >semi.json
+    seq 1 200000 | sed 's/.*/loss=&;/' >many-semi.log
+    run "$bin" scan -d semi.json --output jsonl:/dev/full many-semi.log
+    t_all_lost() {
+        local samples lost
+        samples=$(sed -n -E 's/^total: .* ([0-9]+) samples, .*/\1/p' err)
+        lost=$(sed -n -E 's/^output jsonl:\/dev\/full: ([0-9]+) samples lost .*/\1/p' err)
+        status_is 1 && [ -n "$samples" ] && [ "$samples" -gt 0 ] && [ "$lost" = "$samples" ] &&
+            err_has "($samples samples lost)" &&
+            grep -Eq '^reading stopped early in many-semi.log \(after [0-9]+ bytes\): every output had failed$' err
+    }
+    check "an output that wrote nothing: every sample counted lost, and the early stop said" t_all_lost
+
+    rc=0
+    printf 'loss=1;\n' | "$bin" scan -d semi.json --output jsonl:/dev/full >out 2>err || rc=$?
+    t_one_lost() {
+        status_is 1 && err_has 'output jsonl:/dev/full: 1 sample lost' && err_has '(1 samples lost)'
+    }
+    check "one sample to /dev/full from a pipe: counted lost, exit 1" t_one_lost
 fi
+
+# ---------------------------------------------------------------------------------------------
+# Exit status of outputs that drop: 1 for a failed delivery, 0 for a format's own rules
+# ---------------------------------------------------------------------------------------------
+run "$bin" scan -d "$demo_definitions" --output emf:tcp://127.0.0.1:1 "$demo_log"
+t_network_down() { status_is 1 && err_has 'output emf:tcp://127.0.0.1:1: 111 undelivered (sink failed)'; }
+check "a network output that delivers nothing (connection refused): exit 1, undelivered in the summary" t_network_down
+
+printf 'loss=nan;\nloss=1;\n' >nan.log
+run "$bin" scan -d semi.json --output emf:emf.jsonl nan.log
+t_format_drop() { status_is 0 && err_has 'output emf:emf.jsonl: 1 dropped (non-finite value)' && grep -q '"loss":1' emf.jsonl; }
+check "a sample the format drops by its backend's rules (NaN in EMF): counted, exit 0" t_format_drop
+
+# ---------------------------------------------------------------------------------------------
+# Signals: SIGTERM, SIGINT, SIGHUP stop the reading, close the outputs, print the summary
+# ---------------------------------------------------------------------------------------------
+# interrupt SIGNAL [PREFIX...]: scans a FIFO fed one sample by a writer that keeps it open, waits
+# for the sample to be processed, sends SIGNAL, and waits for the exit (status in $rc).
+interrupt() {
+    local signal=$1 pid writer deadline
+    shift
+    rm -f in.fifo f.json seen.jsonl
+    mkfifo in.fifo
+    "$@" "$bin" scan -d semi.json --output jsonl:seen.jsonl --final f.json in.fifo >out 2>err &
+    pid=$!
+    { printf 'loss=0.5;\n'; exec sleep 30; } >in.fifo &
+    writer=$!
+    deadline=$((SECONDS + 10))
+    while [ ! -s seen.jsonl ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
+    kill "-$signal" "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    kill "$writer" 2>/dev/null || true
+    wait "$writer" 2>/dev/null || true
+}
+
+interrupt TERM
+t_sigterm() {
+    status_is 143 && grep -qx '\[{"MetricName":"loss","Value":0.5,"Timestamp":[0-9.]*}\]' f.json &&
+        err_has 'interrupted by SIGTERM: reading stopped early; the outputs were closed' && err_has '1 samples'
+}
+check "SIGTERM on a blocking read: final: written, the summary says so, exit 143" t_sigterm
+
+interrupt INT env --default-signal=INT  # a script's background job starts with SIGINT ignored
+t_sigint() { status_is 130 && grep -q '"Value":0.5' f.json && err_has 'interrupted by SIGINT'; }
+check "SIGINT (Ctrl-C): final: written, exit 130" t_sigint
+
+interrupt HUP
+t_sighup() { status_is 129 && grep -q '"Value":0.5' f.json && err_has 'interrupted by SIGHUP'; }
+check "SIGHUP: final: written, exit 129" t_sighup
 
 # ---------------------------------------------------------------------------------------------
 # Output formats
@@ -725,6 +797,7 @@ t_help() {
         out_has 'options: namespace=VALUE, dimensions=VALUE, stream=VALUE' &&
         out_has 'final: is a summary file, not a sample output' && out_has 'A FIFO (named pipe) as PATH waits for a reader' &&
         out_has 'ASCII whitespace (space, \t, \v, \f, \r)' && out_has 'required literal' &&
+        out_has 'show as "dropped", exit status 0' && out_has '128+N (130 SIGINT, 143 SIGTERM)' &&
         ! out_has "runs every definition's regex on every line"
 }
 check "scan --help: every option, the modes, the number grammar and the outputs" t_help

@@ -71,6 +71,41 @@ TEST_CASE("read_all stops when told to", "[cli][io]") {
     CHECK(calls == 2);
 }
 
+TEST_CASE("read_all leaves a read that would block when the wake pipe becomes readable", "[cli][io]") {
+    pipe_fds input, wake;
+    REQUIRE(::write(input.write, "ab", 2) == 2);  // the writer stays open: a second read would block
+    std::vector<char> buffer(16);
+    std::string got;
+    const int result = read_all(
+        input.read, buffer,
+        [&](std::string_view bytes) {
+            got += bytes;
+            REQUIRE(::write(wake.write, "x", 1) == 1);  // as the signal handler does
+            return true;
+        },
+        wake.read);
+    CHECK(result == 0);
+    CHECK(got == "ab");
+}
+
+TEST_CASE("fd_buffer: samples pending in the buffer are delivered by a successful write only", "[cli][io]") {
+    std::signal(SIGPIPE, SIG_IGN);
+    pipe_fds p;
+    fd_buffer buffer(p.write, 64);
+    std::ostream out(&buffer);
+    out << "one\n";
+    buffer.add_pending(1);
+    CHECK(buffer.delivered() == 0);
+    out.flush();
+    CHECK(buffer.delivered() == 1);
+    out << "two\nthree\n";
+    buffer.add_pending(2);
+    p.close_read();
+    out.flush();
+    CHECK(buffer.error() == EPIPE);
+    CHECK(buffer.delivered() == 1);
+}
+
 TEST_CASE("read_all returns the errno of a failed read", "[cli][io]") {
     std::vector<char> buffer(16);
     CHECK(read_all(-1, buffer, [](std::string_view) { return true; }) == EBADF);

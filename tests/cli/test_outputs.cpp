@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -181,6 +182,41 @@ TEST_CASE("outputs: a failing output is counted by name and stops none of the ot
     CHECK(rows == 1 + 20);
 }
 
+TEST_CASE("outputs: samples in the buffer when its write fails are lost too, one by one", "[cli][outputs]") {
+    REQUIRE(::access("/dev/full", W_OK) == 0);
+    temp_dir dir;
+    const std::vector<std::string> specs = {"jsonl:/dev/full", "csv:" + (dir / "a.csv")};
+    outputs out(choose_outputs(specs), {"loss", "acc"}, false, STDOUT_FILENO, 1 << 20);  // all fits the buffer
+    REQUIRE_NOTHROW(out.open());
+    for (int i = 0; i < 5; ++i) out.sink().write(two_samples());
+    CHECK(out.errors(0) == 0);  // nothing written out yet: no write failed so far
+    CHECK_FALSE(out.finish());  // the buffer's write at the end fails
+    CHECK(out.lost(0) == 10);   // every sample handed to it, though no write of the sink threw
+    CHECK(out.lost(1) == 0);    // the CSV file got them all
+    CHECK(out.failure_reason(0) == "No space left on device");
+    CHECK(out.undelivered_drops(0) == 0);
+}
+
+TEST_CASE("outputs: the samples written out before the failure are not lost", "[cli][outputs]") {
+    const std::vector<std::string> specs = {"jsonl"};
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::signal(SIGPIPE, SIG_IGN);
+    {
+        outputs out(choose_outputs(specs), {"loss", "acc"}, false, fds[1], 1 << 20);
+        REQUIRE_NOTHROW(out.open());
+        out.sink().write(two_samples());
+        out.sink().flush();  // 2 samples reach the pipe
+        char got[4096];
+        REQUIRE(::read(fds[0], got, sizeof got) > 0);
+        ::close(fds[0]);  // then nobody reads: EPIPE
+        for (int i = 0; i < 3; ++i) out.sink().write(two_samples());
+        CHECK_FALSE(out.finish());
+        CHECK(out.lost(0) == 6);
+    }
+    ::close(fds[1]);
+}
+
 TEST_CASE("outputs: when every output has failed, reading on is for nothing", "[cli][outputs]") {
     REQUIRE(::access("/dev/full", W_OK) == 0);
     const std::vector<std::string> specs = {"csv:/dev/full?header=false"};
@@ -237,8 +273,10 @@ TEST_CASE("outputs: emf to a file, and to a listener that is down, counted and n
             if (d.reason == "sink failed") failed = d.count;
             if (d.reason == "non-finite value") non_finite = d.count;
         }
-        CHECK(failed == 3);      // the queue's count: the batch the send failed for
-        CHECK(non_finite == 1);  // the format's, read without waiting for the worker
+        CHECK(failed == 3);                    // the queue's count: the batch the send failed for
+        CHECK(non_finite == 1);                // the format's, read without waiting for the worker
+        CHECK(out.undelivered_drops(1) == 3);  // "sink failed" is a failed delivery, NaN the format's rule
+        CHECK(out.undelivered_drops(0) == 0);  // the file's NaN: the format's rule
         for (const drop_count& d : out.drops(0)) {
             if (d.reason == "non-finite value") CHECK(d.count == 1);
         }

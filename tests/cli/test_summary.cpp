@@ -81,11 +81,14 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
     summary_facts facts{definitions, plans, "pcre2", "sagemaker", 0.0125, 2.0};
     facts.outputs = {{"jsonl:-", 0, {}, {}},
                      {"csv:/dev/full", 3, {}, {}, 1500, "No space left on device"},
-                     {"async:x", 1, {{"queue full", 12}, {"oldest overwritten", 1}}, {}},
+                     {"async:x", 1, {{"queue full", 12, true}, {"oldest overwritten", 1, true}}, {}},
+                     {"emf:-", 0, {{"non-finite value", 2, false}}, {}},
+                     {"jsonl:/dev/full", 0, {}, {}, 1, "No space left on device"},
                      {"final:f.json", 0, {}, {"lr", "grad_norm"}}};
+    facts.stopped = "interrupted by SIGTERM: reading stopped early; the outputs were closed";
     totals.all.sink_errors = 4;
-    totals.all.sink_lost = 1500;
-    totals.all.sink_drops = 13;
+    totals.all.sink_lost = 1501;
+    totals.all.sink_drops = 15;
     CHECK(format_summary(facts, totals) ==
           "logmetrics: scanned 1 stream with the pcre2 engine in sagemaker mode\n"
           "   #  definition    samples   rejected\n"
@@ -93,10 +96,13 @@ TEST_CASE("format_summary: per definition counts and notes, then totals and time
           "   1  train:acc           1          1  first rejected: \"n/\\x01\" on line 3\n"
           "                                        runs as pcre2-only: can match an empty string\n"
           "output csv:/dev/full: 1500 samples lost (3 failed writes: No space left on device)\n"
-          "output async:x: 1 error, 12 dropped (queue full), 1 dropped (oldest overwritten)\n"
+          "output async:x: 1 error, 12 undelivered (queue full), 1 undelivered (oldest overwritten)\n"
+          "output emf:-: 2 dropped (non-finite value)\n"
+          "output jsonl:/dev/full: 1 sample lost (No space left on device)\n"
           "output final:f.json: left out lr, grad_norm (no finite value)\n"
+          "interrupted by SIGTERM: reading stopped early; the outputs were closed\n"
           "total: 2048 bytes (2.0 KiB), 7 lines, 0 cut lines, 5 samples, 1 rejected, 1 match errors, 4 sink errors "
-          "(1500 samples lost), 13 dropped\n"
+          "(1501 samples lost), 15 dropped\n"
           "time: 0.013 s to compile, 2.000 s to scan (1.0 KiB/s)\n");
 }
 

@@ -126,8 +126,7 @@ std::optional<file_identity> identify_descriptor(int fd) noexcept {
     return identity_of(status);
 }
 
-int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume,
-             int wake_fd) {
+int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume, int wake_fd) {
     for (;;) {
         if (wake_fd >= 0) {
             pollfd wait[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};

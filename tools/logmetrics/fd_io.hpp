@@ -97,7 +97,6 @@ std::optional<file_identity> identify_descriptor(int fd) noexcept;
 /// which returns false to stop early. Returns 0, or the errno of the read that failed. With
 /// `wake_fd` >= 0 (stop_signals' pipe), each read waits in poll(2) for `fd` or `wake_fd`, and
 /// returns 0 as soon as `wake_fd` is readable, even from a read that would block forever.
-int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume,
-             int wake_fd = -1);
+int read_all(int fd, std::span<char> buffer, const std::function<bool(std::string_view)>& consume, int wake_fd = -1);
 
 }  // namespace logmetrics::cli

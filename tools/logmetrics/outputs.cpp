@@ -64,9 +64,9 @@ struct outputs::destination {
 };
 
 struct outputs::entry {
-    std::string name;         // output_name(spec)
-    destination* where;       // stdout or its file; null for a socket (the sink owns it)
-    bool reported = false;    // its first failure was said
+    std::string name;          // output_name(spec)
+    destination* where;        // stdout or its file; null for a socket (the sink owns it)
+    bool reported = false;     // its first failure was said
     std::uint64_t handed = 0;  // samples written to its sink (where != null)
 };
 

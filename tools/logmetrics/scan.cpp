@@ -152,22 +152,25 @@ int feed_input(int fd, std::string_view name, stream_monitor& monitor, const out
         progress.emplace(stderr, opened, terminal_columns(STDERR_FILENO));
     }
     const std::uint64_t size = progress ? file_size(fd) : 0;
-    return read_all(fd, buffer, [&](std::string_view bytes) {
-        const std::uint64_t before = live ? monitor.stats().samples : 0;
-        monitor.feed(bytes);
-        if (live && monitor.stats().samples != before) monitor.flush();
-        if (progress && progress->due(clock::now())) {
-            const auto now = clock::now();
-            const monitor_stats s = monitor.stats();
-            const std::chrono::duration<double> seconds = now - opened;
-            progress->draw(format_progress({name, s.bytes, size, s.lines, s.samples, seconds.count()}), now);
-        }
-        if (out.all_failed()) {
-            all_failed = true;
-            return false;
-        }
-        return stop_signals::received() == 0;
-    }, stop_signals::wake_fd());  // the progress line, if any, is blanked here
+    return read_all(
+        fd, buffer,
+        [&](std::string_view bytes) {
+            const std::uint64_t before = live ? monitor.stats().samples : 0;
+            monitor.feed(bytes);
+            if (live && monitor.stats().samples != before) monitor.flush();
+            if (progress && progress->due(clock::now())) {
+                const auto now = clock::now();
+                const monitor_stats s = monitor.stats();
+                const std::chrono::duration<double> seconds = now - opened;
+                progress->draw(format_progress({name, s.bytes, size, s.lines, s.samples, seconds.count()}), now);
+            }
+            if (out.all_failed()) {
+                all_failed = true;
+                return false;
+            }
+            return stop_signals::received() == 0;
+        },
+        stop_signals::wake_fd());  // the progress line, if any, is blanked here
 }
 
 /// What each output lost, for the summary; sets the totals' sink errors, lost samples and drops
@@ -182,9 +185,12 @@ std::vector<output_losses> losses_of(outputs& out, monitor_stats& totals, bool& 
     totals.sink_drops = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
         totals.sink_lost += out.lost(i);
-        output_losses o{
-            std::string(out.name(i)), out.errors(i), {},
-            out.left_out(i),          out.lost(i),   out.errors(i) > 0 || out.lost(i) > 0 ? out.failure_reason(i) : std::string()};
+        output_losses o{std::string(out.name(i)),
+                        out.errors(i),
+                        {},
+                        out.left_out(i),
+                        out.lost(i),
+                        out.errors(i) > 0 || out.lost(i) > 0 ? out.failure_reason(i) : std::string()};
         if (o.lost > 0 || out.undelivered_drops(i) > 0) failed = true;
         for (const drop_count& d : out.drops(i)) {
             if (d.count == 0) continue;  // a sink lists every reason it may drop for
@@ -318,7 +324,9 @@ with --final - (stdout) alone, stdout holds the FinalMetricDataList only and sam
 --output none alone writes no samples: only the summary (on stderr) and the exit status.
   --output table --output csv:samples.csv --output final:final.json
 A FIFO (named pipe) as PATH waits for a reader to open it, as '> fifo' in a shell does, saying
-so on stderr. A failing output (a full disk) stops none of the others; the summary names it.
+so on stderr. A failing output (a full disk) stops none of the others; the summary names it with
+the samples it lost (those in its buffer when a write failed included). When every output has
+failed, reading stops, and the summary says so.
 final: holds each metric's last finite value (CloudWatch keeps no NaN or infinity); a metric
 whose values were all NaN or infinite is left out of it and named in the summary.
 
@@ -332,8 +340,19 @@ Engines (--engine): hyperscan scans each block of lines once for all definitions
 the definitions whose required literal a line lacks. Both read group 1 directly for the shape
 literal(class+)literal, and leave the other matches and captures to PCRE2: same samples.
 
-Exit status: 0 success, 1 an input could not be read or output could not be written, 2 bad
-options or bad metric definitions (an unreadable definitions file or unopenable output included).
+Drops: an output that loses samples because delivery failed (a write error, a backend down,
+refusing or timing out, a queue overflow) shows them as "undelivered" and makes the exit status
+1; samples an output drops by its backend's own rules (NaN or infinity where it has none, an EMF
+timestamp too old, a value beyond float range in TensorBoard) show as "dropped", exit status 0.
+
+Signals: SIGINT, SIGTERM or SIGHUP stops reading at once; the outputs are closed as at the end
+(final:, table, textfile, TensorBoard, network pushes with their timeouts), the summary says
+"interrupted by SIGTERM", and the exit status is 128+N (130 SIGINT, 143 SIGTERM). A second one
+during the closing exits at once.
+
+Exit status: 0 success, 1 an input could not be read or an output lost samples because delivery
+failed, 2 bad options or bad metric definitions (an unreadable definitions file or unopenable
+output included), 128+N stopped by signal N.
 
 Example:
   logmetrics scan --definitions examples/data/metrics.json --format table examples/data/train.log)";

@@ -13,6 +13,7 @@ namespace {
 
 constexpr int stop_signal_numbers[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction previous[3] = {};
+bool handled[3] = {false, false, false};
 volatile std::sig_atomic_t first_signal = 0;
 int pipe_fds[2] = {-1, -1};
 bool installed = false;
@@ -36,14 +37,21 @@ bool stop_signals::install() noexcept {
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;  // no SA_RESTART: a blocking read or write returns EINTR
-    for (int i = 0; i < 3; ++i) ::sigaction(stop_signal_numbers[i], &action, &previous[i]);
+    for (int i = 0; i < 3; ++i) {
+        // One ignored at start (nohup, a script's background job) stays ignored, as in a shell.
+        handled[i] = ::sigaction(stop_signal_numbers[i], nullptr, &previous[i]) == 0 &&
+                     previous[i].sa_handler != SIG_IGN && ::sigaction(stop_signal_numbers[i], &action, nullptr) == 0;
+    }
     installed = true;
     return true;
 }
 
 void stop_signals::uninstall() noexcept {
     if (!installed) return;
-    for (int i = 0; i < 3; ++i) ::sigaction(stop_signal_numbers[i], &previous[i], nullptr);
+    for (int i = 0; i < 3; ++i) {
+        if (handled[i]) ::sigaction(stop_signal_numbers[i], &previous[i], nullptr);
+        handled[i] = false;
+    }
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
     pipe_fds[0] = pipe_fds[1] = -1;

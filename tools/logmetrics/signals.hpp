@@ -10,7 +10,9 @@ namespace logmetrics::cli {
 /// The process's stop signals while a scan runs. install() sets handlers (without SA_RESTART)
 /// that remember the first signal and write a byte to a pipe, which read_all (fd_io.hpp) polls:
 /// a read that would block is left at once. A second stop signal, while the scan is closing its
-/// outputs, ends the process at once with 128 + its number (_exit: no output is flushed).
+/// outputs, ends the process at once with 128 + its number (_exit: no output is flushed). A
+/// signal that is ignored when install() is called (nohup, a script's background job) stays
+/// ignored.
 /// Not thread-safe: call install() and uninstall() from the main thread.
 class stop_signals {
 public:

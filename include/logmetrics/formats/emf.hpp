@@ -35,7 +35,8 @@
 //   stream dimension out of that event's set rather than losing its samples.
 // - Values: finite doubles as the shortest round-trip text, integer-typed values exactly.
 //
-// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`), since CloudWatch would refuse the whole event:
+// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`), since
+// CloudWatch would refuse the whole event:
 //   "non-finite value"       NaN or an infinity: JSON has no number for them;
 //   "value out of range"     |value| > 2^53 - 1 (the reference client's limit);
 //   "timestamp too old"      more than 14 days before `now`;

@@ -182,7 +182,8 @@ private:
         return false;
     }
 
-    std::array<drop_count, drop_reasons> drops_{{{"value beyond float range", 0, drop_cause::format_rule}, {"invalid tag", 0, drop_cause::format_rule}}};
+    std::array<drop_count, drop_reasons> drops_{
+        {{"value beyond float range", 0, drop_cause::format_rule}, {"invalid tag", 0, drop_cause::format_rule}}};
     fmt::memory_buffer event_;  // the event being framed, reused
 };
 

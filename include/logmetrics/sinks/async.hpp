@@ -147,7 +147,8 @@ public:
         all.push_back({"queue full", state_->queue_full.load(std::memory_order_relaxed), drop_cause::delivery_failed});
         all.push_back(
             {"oldest overwritten", state_->overwritten.load(std::memory_order_relaxed), drop_cause::delivery_failed});
-        all.push_back({"sink failed", state_->sink_failed.load(std::memory_order_relaxed), drop_cause::delivery_failed});
+        all.push_back(
+            {"sink failed", state_->sink_failed.load(std::memory_order_relaxed), drop_cause::delivery_failed});
         for (std::size_t i = 0; i < state_->inner_reasons.size(); ++i) {
             drop_count d = state_->inner_reasons[i];  // its reason and cause
             d.count = state_->inner_drops[i].load(std::memory_order_relaxed);
