@@ -185,6 +185,11 @@ run "$bin" scan --definitions many.json --no-limits -q --format csv many.log
 t_no_limits() { status_is 0 && out_has ',m0,1,0,1' && out_has ',m40,2,0,1'; }
 check "--no-limits takes 41 definitions" t_no_limits
 
+# Definitions whose values end at ';' (loss=1;), for the tests of lost samples and signals.
+cat >semi.json <<'EOF'
+[{"Name":"loss","Regex":"loss=(\\S+);"}]
+EOF
+
 # ---------------------------------------------------------------------------------------------
 # I/O errors: exit status 1
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +281,6 @@ if [ -w /dev/full ]; then
 
     # Every sample handed to an output that wrote nothing is lost, those in its buffer when the
     # write failed included; and the summary says reading stopped early, and why.
-    printf '[{"Name":"loss","Regex":"loss=(\\S+);"}]' >semi.json
     seq 1 200000 | sed 's/.*/loss=&;/' >many-semi.log
     run "$bin" scan -d semi.json --output jsonl:/dev/full many-semi.log
     t_all_lost() {
@@ -312,24 +316,24 @@ check "a sample the format drops by its backend's rules (NaN in EMF): counted, e
 # ---------------------------------------------------------------------------------------------
 # Signals: SIGTERM, SIGINT, SIGHUP stop the reading, close the outputs, print the summary
 # ---------------------------------------------------------------------------------------------
-# interrupt SIGNAL [PREFIX...]: scans a FIFO fed one sample by a writer that keeps it open, waits
-# for the sample to be processed, sends SIGNAL, and waits for the exit (status in $rc).
+# interrupt SIGNAL [PREFIX...]: scans a FIFO fed one sample by this shell, which keeps it open (so
+# the scan blocks in read), waits for the sample to be processed, sends SIGNAL, and waits for the
+# exit (status in $rc).
 interrupt() {
-    local signal=$1 pid writer deadline
+    local signal=$1 pid deadline
     shift
     rm -f in.fifo f.json seen.jsonl
     mkfifo in.fifo
-    "$@" "$bin" scan -d semi.json --output jsonl:seen.jsonl --final f.json in.fifo >out 2>err &
+    exec 3<>in.fifo  # read-write: opening does not wait for the reader
+    "$@" "$bin" scan -d semi.json --output jsonl:seen.jsonl --final f.json in.fifo >out 2>err 3>&- &
     pid=$!
-    { printf 'loss=0.5;\n'; exec sleep 30; } >in.fifo &
-    writer=$!
+    printf 'loss=0.5;\n' >&3
     deadline=$((SECONDS + 10))
     while [ ! -s seen.jsonl ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
-    kill "-$signal" "$pid"
+    kill "-$signal" "$pid" 2>/dev/null || true
     rc=0
     wait "$pid" || rc=$?
-    kill "$writer" 2>/dev/null || true
-    wait "$writer" 2>/dev/null || true
+    exec 3>&-
 }
 
 interrupt TERM
