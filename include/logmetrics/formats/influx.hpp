@@ -47,7 +47,7 @@
 //   keys `,` `=` and space, each with a backslash. Newlines are not supported in any of them, nor
 //   (since a backslash escapes the character after it) a trailing backslash.
 //
-// What it drops, counted by reason (`drops()`):
+// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`):
 //   "non-finite value"      NaN or an infinity: InfluxDB has no float text for them (1.6.7
 //                           answers 400 "invalid number" for NaN, "invalid boolean" for +Inf);
 //   "invalid metric name"   a metric name that is empty, `time`, or holds a newline or ends in a
@@ -326,8 +326,9 @@ private:
     std::vector<std::string_view> fields_;                      // the metrics of the open line
     std::unordered_map<std::string, std::int64_t> last_times_;  // by stream label '\0' metric
     std::string key_;
-    std::array<drop_count, drop_reasons> drops_ = {
-        {{"non-finite value", 0}, {"invalid metric name", 0}, {"invalid stream label", 0}}};
+    std::array<drop_count, drop_reasons> drops_ = {{{"non-finite value", 0, drop_cause::format_rule},
+                                                    {"invalid metric name", 0, drop_cause::format_rule},
+                                                    {"invalid stream label", 0, drop_cause::format_rule}}};
 };
 
 LOGMETRICS_END_NAMESPACE

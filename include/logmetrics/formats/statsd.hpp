@@ -44,7 +44,7 @@
 // - Packing: lines are joined with `\n` (no newline after the last) into datagrams of at most
 //   `max_datagram_bytes`; a line (or a negative value's pair) is never split across datagrams.
 //
-// What it drops, counted by reason (`drops()`):
+// What it drops, counted by reason (`drops()`, every reason a `drop_cause::format_rule`):
 //   "non-finite value"  NaN or an infinity: StatsD has no text for them (Etsy StatsD counts `NaN`
 //                       as a bad line and takes `Infinity` as a number);
 //   "line too long"     a line (a negative value's pair) longer than `max_datagram_bytes`;
@@ -356,8 +356,9 @@ private:
     fmt::memory_buffer constant_tags_;  // "k:v,k2:v2", rewritten
     fmt::memory_buffer stream_key_;     // the stream tag's key, rewritten
     fmt::memory_buffer line_;
-    std::array<drop_count, drop_reasons> drops_ = {
-        {{"non-finite value", 0}, {"line too long", 0}, {"unknown metric", 0}}};
+    std::array<drop_count, drop_reasons> drops_ = {{{"non-finite value", 0, drop_cause::format_rule},
+                                                    {"line too long", 0, drop_cause::format_rule},
+                                                    {"unknown metric", 0, drop_cause::format_rule}}};
 };
 
 LOGMETRICS_END_NAMESPACE
