@@ -424,7 +424,7 @@ TEST_CASE("async_sink reports its inner sink's own drops after its queue's, with
     STATIC_REQUIRE(drop_counting_sink<async_sink<nan_refusing_sink>>);
 }
 
-TEST_CASE("async_sink keeps each inner reason's drop_cause; its queue's reasons are delivery failures",
+TEST_CASE("async_sink keeps each inner reason's drop_cause, and its queue's reasons are delivery failures",
           "[async][threads]") {
     nan_refusing_sink inner;
     inner.counts[0].cause = drop_cause::format_rule;
