@@ -221,9 +221,12 @@ echo "epoch 3 - loss: 3.5" >&3  # replaces 2.5, which never reached the Pushgate
 wait_for_loss 3.5
 echo "delivery resumed after the restart, before the end of the scan"
 exec 3>&-
-wait "$live" || fail "the live scan failed: $(cat "$work/live.err")"
+# A value that never reached the Pushgateway is a failed delivery: exit status 1 (README).
+live_status=0
+wait "$live" || live_status=$?
+[ "$live_status" -eq 1 ] || fail "the live scan exited $live_status, not 1: $(cat "$work/live.err")"
 grep "^output pushgateway" "$work/live.err"
-grep -q "^output pushgateway:$url: 1 dropped (push failed)$" "$work/live.err" ||
+grep -q "^output pushgateway:$url: 1 undelivered (push failed)$" "$work/live.err" ||
     fail "the live scan's summary does not count the one value lost: $(cat "$work/live.err")"
 
 # 6. The Pushgateway down: the scan finishes (the sink is behind its queue), and the summary says
@@ -233,5 +236,6 @@ status=0
 "$cli" scan --definitions "$definitions" --output "pushgateway:$url?job=down&timeout=1" "${inputs[@]}" \
     > "$work/down.out" 2> "$work/down.err" || status=$?
 cat "$work/down.err"
-grep -q "push failed" "$work/down.err" || fail "the summary does not count the failed pushes"
+grep -q "undelivered (push failed)" "$work/down.err" || fail "the summary does not count the failed pushes"
+[ "$status" -eq 1 ] || fail "the scan with the Pushgateway down exited $status, not 1"
 echo "CLI with the Pushgateway down: exit status $status, the drops in the summary"
